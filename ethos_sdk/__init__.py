@@ -1,0 +1,76 @@
+"""Typed, synchronous Python SDK for the Ethos AI-agent server.
+
+    from ethos_sdk import EthosClient
+    client = EthosClient("http://localhost:3000", api_key="sk-ethos-...")
+    page = client.sessions.list(limit=10)
+    reply = client.chat.ask("Summarise my last session")
+
+Importing the package is cheap: namespaces, types and the event stream load
+on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._auth import InsecureCredentialWarning
+from ._client import DEFAULT_BASE_URL, EthosClient
+from ._transport import DEFAULT_TIMEOUT
+from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._version import __version__
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    EthosError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    StreamError,
+    TurnError,
+    UnexpectedResponseError,
+)
+
+if TYPE_CHECKING:
+    from .stream import EventStream
+
+__all__ = [
+    "EthosClient",
+    "EventStream",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "NotGiven",
+    "Timeout",
+    "InsecureCredentialWarning",
+    "EthosError",
+    "ConfigurationError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "UnexpectedResponseError",
+    "StreamError",
+    "TurnError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "InternalServerError",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # EventStream pulls in sseclient; load it only when someone asks for it.
+    if name == "EventStream":
+        from .stream import EventStream
+
+        return EventStream
+    raise AttributeError(f"module 'ethos_sdk' has no attribute {name!r}")

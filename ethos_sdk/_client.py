@@ -1,0 +1,565 @@
+"""``EthosClient``: credentials, timeouts, retries and the namespaces of one server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, Mapping
+
+import requests
+
+from ._auth import (
+    InsecureCredentialWarning,
+    check_api_key,
+    is_loopback,
+    read_token_file,
+    token_file_path,
+    token_from_login,
+)
+from ._transport import DEFAULT_TIMEOUT, Credentials, Transport
+from ._types import NOT_GIVEN, NotGiven, Timeout
+from .errors import AuthenticationError, ConfigurationError
+
+if TYPE_CHECKING:
+    from .stream import EventStream
+    from .namespaces.sessions import Sessions
+    from .namespaces.chat import Chat
+    from .namespaces.personalities import Personalities
+    from .namespaces.memory import Memory
+    from .namespaces.meta import Meta
+    from .namespaces.a2a import A2A
+    from .namespaces.admin import Admin
+    from .namespaces.api_keys import ApiKeys
+    from .namespaces.batch import Batch
+    from .namespaces.clarify import Clarify
+    from .namespaces.config import Config
+    from .namespaces.context import Context
+    from .namespaces.cron import Cron
+    from .namespaces.dashboards import Dashboards
+    from .namespaces.debug import Debug
+    from .namespaces.deliveries import Deliveries
+    from .namespaces.digest import Digest
+    from .namespaces.documents import Documents
+    from .namespaces.eval import Eval
+    from .namespaces.evolver import Evolver
+    from .namespaces.files import Files
+    from .namespaces.goals import Goals
+    from .namespaces.kanban import Kanban
+    from .namespaces.mcp import MCP
+    from .namespaces.mesh import Mesh
+    from .namespaces.models import Models
+    from .namespaces.named_secrets import NamedSecrets
+    from .namespaces.onboarding import Onboarding
+    from .namespaces.platforms import Platforms
+    from .namespaces.plugins import Plugins
+    from .namespaces.slash_commands import SlashCommands
+    from .namespaces.skills import Skills
+    from .namespaces.tasks import Tasks
+    from .namespaces.tool_settings import ToolSettings
+    from .namespaces.tools import Tools
+    from .namespaces.voice import Voice
+
+__all__ = ["EthosClient", "DEFAULT_BASE_URL"]
+
+DEFAULT_BASE_URL = "http://localhost:3000"
+"""Where ``ethos serve`` listens unless told otherwise."""
+
+_warned_plain_http: set[str] = set()
+
+
+class EthosClient:
+    """A connection to one Ethos server.
+
+    Args:
+        base_url: the server, e.g. ``"http://127.0.0.1:3000"``. Default:
+            ``$ETHOS_BASE_URL``, else ``http://localhost:3000``.
+        api_key: an API key (``sk-ethos-...``). Default: ``$ETHOS_API_KEY``.
+            Keys are limited to their scopes and cannot call cookie-only or
+            experimental procedures.
+        cookie: the web token (the ``ethos_auth`` cookie value). Default, for a
+            server on this machine only: the token in ``$ETHOS_STATE_DIR/web-token``
+            (else ``~/.ethos/web-token``), the file ``ethos serve`` writes.
+        origin: the ``Origin`` header to send. Keys minted with
+            ``api_keys.create`` only work from the origins listed when they were
+            made. Default: ``$ETHOS_ORIGIN``; in cookie mode, else the base URL's origin.
+        client_id: the id ``chat.send`` reports for this client. Default: a new
+            random id per client.
+        timeout: seconds to connect and to wait for each read, as one number or
+            ``(connect, read)``; ``None`` waits forever. Default ``(5, 60)``.
+            Every method also takes ``timeout=`` for one call.
+        max_retries: how many times a failed call is sent again (default 2).
+            Reads are retried after connection errors, timeouts and statuses
+            408, 429, 502, 503 and 504; calls that change something only when
+            the request cannot have reached the server.
+        session: a ``requests.Session`` to use (proxies, certificates, adapters).
+            The client uses it as it is and never closes it.
+        headers: extra headers sent with every request.
+
+    Raises:
+        ConfigurationError: no credential could be found, or the API key is malformed.
+
+    Use it as a context manager, or call :meth:`close`, to free its connections::
+
+        with EthosClient("http://127.0.0.1:3000", api_key=key, origin="http://localhost:3001") as client:
+            page = client.sessions.list(limit=20)
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        cookie: str | None = None,
+        origin: str | None = None,
+        client_id: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        session: requests.Session | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ
+        base = (base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+        if "://" not in base:
+            raise ConfigurationError(
+                f"base_url must start with http:// or https://, got {base!r}"
+            )
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more")
+        if api_key is not None and cookie is not None:
+            raise ConfigurationError("pass either api_key or cookie, not both")
+
+        credentials = self._find_credentials(base, api_key, cookie)
+        if credentials.mode == "bearer" and not is_loopback(base) and base.startswith("http://"):
+            if base not in _warned_plain_http:
+                _warned_plain_http.add(base)
+                warnings.warn(
+                    f"sending an API key over plain HTTP to {base}: anyone on the network "
+                    "can read it. Use https:// for servers that are not on this machine.",
+                    InsecureCredentialWarning,
+                    stacklevel=2,
+                )
+
+        self.client_id: str = client_id or f"ethos-sdk-python-{uuid.uuid4().hex[:16]}"
+        """The ``clientId`` that ``chat.send`` reports unless a call gives its own."""
+        self._transport = Transport(
+            base,
+            credentials=credentials,
+            origin=origin or env.get("ETHOS_ORIGIN") or None,
+            timeout=timeout,
+            max_retries=max_retries,
+            session=session,
+            headers=headers,
+        )
+
+    @staticmethod
+    def _find_credentials(base: str, api_key: str | None, cookie: str | None) -> Credentials:
+        if api_key is not None:
+            return Credentials("bearer", check_api_key(api_key))
+        if cookie is not None:
+            if not cookie.strip():
+                raise ConfigurationError("cookie is empty")
+            return Credentials("cookie", cookie.strip())
+        env_key = os.environ.get("ETHOS_API_KEY")
+        if env_key:
+            return Credentials("bearer", check_api_key(env_key))
+        token_path = token_file_path()
+        if is_loopback(base):
+            token = read_token_file(token_path)
+            if token:
+                return Credentials("cookie", token)
+        raise ConfigurationError(
+            f"no credential for {base}. Give one of:\n"
+            "  - api_key='sk-ethos-...' (or set ETHOS_API_KEY); add origin=... if the key is "
+            "pinned to origins\n"
+            "  - cookie='<web token>': the content of the web-token file of the Ethos data "
+            "directory\n"
+            f"  - for a server on this machine, nothing: the token in {token_path} is used "
+            "when it exists (set ETHOS_STATE_DIR if the data directory is elsewhere)\n"
+            "  - EthosClient.from_login_url('<URL printed by ethos serve>')"
+        )
+
+    @classmethod
+    def from_login_url(cls, url: str, **kwargs: Any) -> EthosClient:
+        """A cookie-authenticated client from the login URL ``ethos serve`` printed.
+
+        The server address is taken from the URL unless ``base_url`` is given.
+        Like :meth:`login`, this **rotates the server's web token**: the URL
+        and every cookie issued before stop working.
+        """
+        base_url = kwargs.pop("base_url", None)
+        if base_url is None:
+            parts = url.split("?", 1)[0]
+            base_url = parts.rsplit("/auth/exchange", 1)[0].rstrip("/")
+        # The cookie is not known until the exchange: start with a stand-in
+        # that login() replaces before any procedure is called.
+        client = cls(base_url, cookie="not-yet-logged-in", **kwargs)
+        client.login(url)
+        return client
+
+    # -- credentials -----------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The server's address, without a trailing slash."""
+        return self._transport.base_url
+
+    @property
+    def auth_mode(self) -> Literal["bearer", "cookie"]:
+        """``"bearer"`` with an API key, ``"cookie"`` with the web token."""
+        return "bearer" if self._transport.credentials.mode == "bearer" else "cookie"
+
+    @property
+    def origin(self) -> str | None:
+        """The ``Origin`` header sent with each request, if any."""
+        return self._transport.effective_origin()
+
+    def login(self, exchange_url_or_token: str) -> None:
+        """Trade a one-time login URL (or its token) for the web cookie, and use it from now on.
+
+        ``exchange_url_or_token`` is the URL ``ethos serve`` prints
+        (``http://localhost:3000/?t=...``) or just its ``t`` value. The client
+        calls ``GET /auth/exchange``, keeps the ``ethos_auth`` cookie of the
+        answer and switches to cookie authentication.
+
+        .. warning::
+           This **rotates the server's web token**: the URL stops working, and
+           so does every cookie issued before it, including your browser's
+           session of the web UI and the ``web-token`` file's old content.
+
+        Raises:
+            AuthenticationError: the token is unknown or was already used.
+        """
+        token = token_from_login(exchange_url_or_token)
+        response = self._transport.get(
+            "/auth/exchange", params={"t": token}, credentials=False
+        )
+        try:
+            cookie = response.cookies.get("ethos_auth")
+        finally:
+            response.close()
+        if not cookie:
+            raise AuthenticationError(
+                "the server accepted the login token but set no ethos_auth cookie",
+                status=response.status_code,
+                request_id=response.headers.get("x-request-id"),
+                hint="is base_url an Ethos server?",
+            )
+        self._transport.set_credentials(Credentials("cookie", cookie))
+
+    # -- calls -------------------------------------------------------------------
+
+    def call(
+        self,
+        procedure: str,
+        input: Any = None,
+        *,
+        idempotent: bool = False,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Call any procedure by its contract name and return its output untyped.
+
+        This reaches procedures the SDK has no method for yet (a newer server)::
+
+            client.call("sessions.list", {"limit": 1})
+
+        ``input`` is sent as it is (``None`` is JSON ``null``). Set
+        ``idempotent=True`` for a procedure that changes nothing, so that it is
+        retried like the SDK's own reads.
+        """
+        if not procedure or procedure.startswith(".") or procedure.endswith("."):
+            raise ConfigurationError(f"not a procedure name: {procedure!r} (like 'sessions.list')")
+        return self._transport.rpc(
+            procedure, input, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers
+        )
+
+    def events(self, session_id: str, **kwargs: Any) -> EventStream:
+        """The live event stream of one session: an :class:`~ethos_sdk.EventStream`.
+
+        Keyword arguments are those of :class:`~ethos_sdk.EventStream`
+        (``since=``, ...)::
+
+            with client.events(session_id) as stream:
+                for event in stream:
+                    ...
+        """
+        from .stream import EventStream
+
+        return EventStream(self, session_id, **kwargs)
+
+    # -- lifetime --------------------------------------------------------------
+
+    def close(self) -> None:
+        """Free the connections (a ``session`` passed in by you is left open)."""
+        self._transport.close()
+
+    def __enter__(self) -> EthosClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"EthosClient(base_url={self.base_url!r}, auth={self.auth_mode!r})"
+
+    # -- namespaces (built on first use) -----------------------------------------
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        """Sessions: list, read, rename, pin, fork, export and delete conversations."""
+        from .namespaces.sessions import Sessions
+
+        return Sessions(self)
+
+    @cached_property
+    def chat(self) -> Chat:
+        """Chat: start a turn, steer or abort it, and follow it live."""
+        from .namespaces.chat import Chat
+
+        return Chat(self)
+
+    @cached_property
+    def personalities(self) -> Personalities:
+        """Personalities: the agent profiles, their skills, MCP tokens and living soul."""
+        from .namespaces.personalities import Personalities
+
+        return Personalities(self)
+
+    @cached_property
+    def memory(self) -> Memory:
+        """Memory: each personality's memory and user stores, their history and pending facts."""
+        from .namespaces.memory import Memory
+
+        return Memory(self)
+
+    @cached_property
+    def meta(self) -> Meta:
+        """Meta: what this server can do."""
+        from .namespaces.meta import Meta
+
+        return Meta(self)
+
+    @cached_property
+    def a2a(self) -> A2A:
+        """A2A: agent-to-agent settings, identity, peers and exposed skills."""
+        from .namespaces.a2a import A2A
+
+        return A2A(self)
+
+    @cached_property
+    def admin(self) -> Admin:
+        """Admin: the operator channel's status, key, provider check and MCP servers."""
+        from .namespaces.admin import Admin
+
+        return Admin(self)
+
+    @cached_property
+    def api_keys(self) -> ApiKeys:
+        """API keys: mint, list and revoke keys (cookie authentication only)."""
+        from .namespaces.api_keys import ApiKeys
+
+        return ApiKeys(self)
+
+    @cached_property
+    def batch(self) -> Batch:
+        """Batch: run many prompts as one job and read its output."""
+        from .namespaces.batch import Batch
+
+        return Batch(self)
+
+    @cached_property
+    def clarify(self) -> Clarify:
+        """Clarify: answer the agent's pending questions."""
+        from .namespaces.clarify import Clarify
+
+        return Clarify(self)
+
+    @cached_property
+    def config(self) -> Config:
+        """Config: read and change the server's configuration."""
+        from .namespaces.config import Config
+
+        return Config(self)
+
+    @cached_property
+    def context(self) -> Context:
+        """Context: resolve @-references the way the chat box does."""
+        from .namespaces.context import Context
+
+        return Context(self)
+
+    @cached_property
+    def cron(self) -> Cron:
+        """Cron: scheduled jobs, their runs and history."""
+        from .namespaces.cron import Cron
+
+        return Cron(self)
+
+    @cached_property
+    def dashboards(self) -> Dashboards:
+        """Dashboards: dashboards, panels, queries and widget templates."""
+        from .namespaces.dashboards import Dashboards
+
+        return Dashboards(self)
+
+    @cached_property
+    def debug(self) -> Debug:
+        """Debug: the debug-panel chat."""
+        from .namespaces.debug import Debug
+
+        return Debug(self)
+
+    @cached_property
+    def deliveries(self) -> Deliveries:
+        """Deliveries: the outbound message delivery queue."""
+        from .namespaces.deliveries import Deliveries
+
+        return Deliveries(self)
+
+    @cached_property
+    def digest(self) -> Digest:
+        """Digest: the periodic activity digest."""
+        from .namespaces.digest import Digest
+
+        return Digest(self)
+
+    @cached_property
+    def documents(self) -> Documents:
+        """Documents: the documents folder the agent can read."""
+        from .namespaces.documents import Documents
+
+        return Documents(self)
+
+    @cached_property
+    def eval(self) -> Eval:
+        """Eval: evaluation runs against expected outputs."""
+        from .namespaces.eval import Eval
+
+        return Eval(self)
+
+    @cached_property
+    def evolver(self) -> Evolver:
+        """Evolver: the skill evolver's settings, proposals and history."""
+        from .namespaces.evolver import Evolver
+
+        return Evolver(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """Files: list files for the @-file picker."""
+        from .namespaces.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def goals(self) -> Goals:
+        """Goals: long-running goals, their attempts and verdicts."""
+        from .namespaces.goals import Goals
+
+        return Goals(self)
+
+    @cached_property
+    def kanban(self) -> Kanban:
+        """Kanban: team boards, tasks, agents and comments."""
+        from .namespaces.kanban import Kanban
+
+        return Kanban(self)
+
+    @cached_property
+    def mcp(self) -> MCP:
+        """MCP: Model Context Protocol servers, their OAuth and tools."""
+        from .namespaces.mcp import MCP
+
+        return MCP(self)
+
+    @cached_property
+    def mesh(self) -> Mesh:
+        """Mesh: the agent mesh and its routing."""
+        from .namespaces.mesh import Mesh
+
+        return Mesh(self)
+
+    @cached_property
+    def models(self) -> Models:
+        """Models: the model catalogue."""
+        from .namespaces.models import Models
+
+        return Models(self)
+
+    @cached_property
+    def named_secrets(self) -> NamedSecrets:
+        """Named secrets: stored credentials referenced by name."""
+        from .namespaces.named_secrets import NamedSecrets
+
+        return NamedSecrets(self)
+
+    @cached_property
+    def onboarding(self) -> Onboarding:
+        """Onboarding: first-run state and provider check."""
+        from .namespaces.onboarding import Onboarding
+
+        return Onboarding(self)
+
+    @cached_property
+    def platforms(self) -> Platforms:
+        """Platforms: chat platform connections (Telegram, Slack, WhatsApp, ...)."""
+        from .namespaces.platforms import Platforms
+
+        return Platforms(self)
+
+    @cached_property
+    def plugins(self) -> Plugins:
+        """Plugins: install plugins, their credentials, pages and tools."""
+        from .namespaces.plugins import Plugins
+
+        return Plugins(self)
+
+    @cached_property
+    def slash_commands(self) -> SlashCommands:
+        """Slash commands: the commands the chat box offers."""
+        from .namespaces.slash_commands import SlashCommands
+
+        return SlashCommands(self)
+
+    @cached_property
+    def skills(self) -> Skills:
+        """Skills: the global skill library."""
+        from .namespaces.skills import Skills
+
+        return Skills(self)
+
+    @cached_property
+    def tasks(self) -> Tasks:
+        """Tasks: background agent tasks."""
+        from .namespaces.tasks import Tasks
+
+        return Tasks(self)
+
+    @cached_property
+    def tool_settings(self) -> ToolSettings:
+        """Tool settings: defaults and per-personality settings of tools."""
+        from .namespaces.tool_settings import ToolSettings
+
+        return ToolSettings(self)
+
+    @cached_property
+    def tools(self) -> Tools:
+        """Tools: approve or deny tool calls, and the tool catalogue."""
+        from .namespaces.tools import Tools
+
+        return Tools(self)
+
+    @cached_property
+    def voice(self) -> Voice:
+        """Voice: speech to text, text to speech, realtime, satellites and calls."""
+        from .namespaces.voice import Voice
+
+        return Voice(self)

@@ -1,0 +1,278 @@
+"""Every error the SDK raises, rooted at :class:`EthosError`.
+
+The tree::
+
+    EthosError
+    |- ConfigurationError            bad arguments or environment, raised before any request
+    |- APIConnectionError            the server could not be reached or the connection broke
+    |  `- APITimeoutError            no answer within the timeout
+    |- UnexpectedResponseError       a 2xx answer that is not the oRPC envelope
+    |- StreamError                   the event stream broke in a way a reconnect cannot mend
+    |- TurnError                     an agent turn ended with an ``error`` event
+    `- APIStatusError                the server answered with an error status
+       |- BadRequestError            400 (validation failures carry ``issues``)
+       |- AuthenticationError        401
+       |- PermissionDeniedError      403
+       |- NotFoundError              404
+       |- ConflictError              409
+       |- RateLimitError             429
+       `- InternalServerError        >= 500
+
+``str(error)`` is one line meant for a person: status, code, the server's
+message, what the server says to do about it, validation issues, a hint from
+the SDK when it knows more than the server, and the request id to quote in a
+bug report. It never contains an API key or a cookie.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping, Sequence
+
+__all__ = [
+    "EthosError",
+    "ConfigurationError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "UnexpectedResponseError",
+    "StreamError",
+    "TurnError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "InternalServerError",
+]
+
+_SECRET_PATTERNS = (
+    re.compile(r"sk-ethos-[A-Za-z0-9_-]+"),
+    re.compile(r"(ethos_auth=)[^;\s,\"']+"),
+    re.compile(r"(?i)(Bearer\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"([?&]t=)[^&\s\"']+"),
+)
+
+
+def redact(text: str) -> str:
+    """Mask anything in ``text`` that looks like an Ethos API key, cookie or login token."""
+    text = _SECRET_PATTERNS[0].sub("sk-ethos-***", text)
+    for pattern in _SECRET_PATTERNS[1:]:
+        text = pattern.sub(r"\1***", text)
+    return text
+
+
+class EthosError(Exception):
+    """Base class of every error raised by ``ethos_sdk``."""
+
+
+class ConfigurationError(EthosError, ValueError):
+    """The client was given arguments or an environment it cannot work with.
+
+    Raised at construction time, before anything is sent, with a message that
+    says how to fix it.
+    """
+
+
+class APIConnectionError(EthosError):
+    """The request did not get an HTTP answer: refused, reset, DNS failure, broken body.
+
+    ``request_id`` is the id the SDK sent, so the attempt can still be found in
+    the server's log when it got that far.
+    """
+
+    def __init__(self, message: str, *, request_id: str | None = None) -> None:
+        super().__init__(redact(message))
+        self.message = redact(message)
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        if self.request_id:
+            return f"{self.message} (request id {self.request_id})"
+        return self.message
+
+
+class APITimeoutError(APIConnectionError):
+    """The server did not answer within the timeout.
+
+    Raise the limit with ``EthosClient(timeout=...)`` or per call with ``timeout=``.
+    """
+
+
+class UnexpectedResponseError(EthosError):
+    """The server answered 2xx with a body that is not an oRPC ``{"json": ...}`` envelope.
+
+    Usually a proxy or a different service sits at ``base_url``. ``text`` holds
+    the start of what was received.
+    """
+
+    def __init__(
+        self, message: str, *, status: int, text: str, request_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.text = text
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        parts = [f"{self.status}: {self.message}"]
+        if self.text:
+            parts.append(f"body starts {redact(self.text[:200])!r}")
+        if self.request_id:
+            parts.append(f"request id {self.request_id}")
+        return " — ".join(parts)
+
+
+class StreamError(EthosError):
+    """The event stream failed in a way reconnecting cannot fix (wrong content type, bad URL)."""
+
+
+class TurnError(EthosError):
+    """An agent turn ended with an ``error`` event instead of ``done``.
+
+    ``code`` is the event's code when it has one; ``event`` is the whole event.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, event: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.event: dict[str, Any] = dict(event or {})
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}" if self.code else self.message
+
+
+def _format_path(path: Any) -> str:
+    if isinstance(path, Sequence) and not isinstance(path, str):
+        text = ".".join(str(p) for p in path)
+        return text or "(input)"
+    return str(path) if path is not None else "(input)"
+
+
+class APIStatusError(EthosError):
+    """The server answered with an error status.
+
+    Attributes:
+        status: the HTTP status code.
+        code: the server's error code (``"SESSION_NOT_FOUND"``, ``"FORBIDDEN"``, ...),
+            or ``None`` when the body was not the server's JSON.
+        message: the server's message, or the start of the raw body.
+        action: the server's sentence saying what to do, when it sent one.
+        issues: validation issues of a 400, each a dict with ``path`` and ``message``.
+        hint: advice added by the SDK (for example "pass origin=...").
+        request_id: the ``x-request-id`` of the exchange.
+        body: the decoded JSON body, or ``None`` when it was not JSON.
+        text: the raw body text.
+        retry_after: seconds the server asked to wait (``Retry-After``), if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str | None = None,
+        action: str | None = None,
+        issues: Sequence[Mapping[str, Any]] = (),
+        hint: str | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+        text: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.message = redact(message)
+        self.status = status
+        self.code = code
+        self.action = redact(action) if action else action
+        self.issues: list[dict[str, Any]] = [dict(i) for i in issues]
+        self.hint = hint
+        self.request_id = request_id
+        self.body = body
+        self.text = text
+        self.retry_after = retry_after
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        head = f"{self.status} {self.code}" if self.code else str(self.status)
+        parts = [f"{head}: {self.message}" if self.message else head]
+        if self.issues:
+            listed = "; ".join(
+                f"{_format_path(i.get('path'))}: {i.get('message', '?')}" for i in self.issues
+            )
+            parts.append(f"issues: {redact(listed)}")
+        if self.action:
+            parts.append(self.action)
+        if self.hint:
+            parts.append(f"hint: {self.hint}")
+        if self.request_id:
+            parts.append(f"request id {self.request_id}")
+        return " — ".join(parts)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status}, code={self.code!r}, "
+            f"message={self.message!r}, request_id={self.request_id!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_status_error, (type(self), self.__dict__.copy()))
+
+
+def _rebuild_status_error(cls: type[APIStatusError], state: dict[str, Any]) -> APIStatusError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, str(error))
+    return error
+
+
+class BadRequestError(APIStatusError):
+    """400: the input was rejected. ``issues`` lists each field that failed and why."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: no credential, a wrong or revoked one, or a cookie POST without ``Origin``."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credential is valid but may not do this.
+
+    With an API key: the key lacks the procedure's scope, the procedure is
+    cookie-only, or the key is pinned to origins and ``origin=`` is missing or
+    not in its list. ``hint`` says which.
+    """
+
+
+class NotFoundError(APIStatusError):
+    """404: the thing (session, personality, ...) or the procedure itself does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """409: the change conflicts with the current state (it exists already, a version moved on)."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. ``retry_after`` says how long the server asked to wait."""
+
+
+class InternalServerError(APIStatusError):
+    """A status of 500 or above: the server or a proxy in front of it failed."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The :class:`APIStatusError` subclass for an HTTP status."""
+    if status >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status, APIStatusError)

@@ -1,0 +1,48 @@
+"""What every namespace object shares: a reference to its client and one way to call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .._types import NotGiven, Timeout
+
+if TYPE_CHECKING:
+    from .._client import EthosClient
+
+__all__ = ["Namespace"]
+
+
+class Namespace:
+    """Base of ``client.sessions``, ``client.chat`` and the other namespace objects.
+
+    A namespace is a thin, stateless view on its :class:`~ethos_sdk.EthosClient`:
+    each method writes the procedure's wire keys out by hand and hands the
+    input to the client's transport.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: EthosClient) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} namespace of {self._client!r}>"
+
+    def _call(
+        self,
+        procedure: str,
+        params: Mapping[str, Any] | None,
+        *,
+        idempotent: bool,
+        timeout: Timeout | NotGiven,
+        extra_headers: Mapping[str, str] | None,
+    ) -> Any:
+        """POST ``params`` (keys left ``NOT_GIVEN`` dropped) to ``procedure``; return its output."""
+        body = (
+            None
+            if params is None
+            else {key: value for key, value in params.items() if not isinstance(value, NotGiven)}
+        )
+        return self._client._transport.rpc(
+            procedure, body, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers
+        )
