@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Any, Dict, List, Optional, Union
 
-from typing_extensions import Literal, TypedDict
+from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict
 
 __all__ = [
     "SessionUsage",
     "Session",
     "SessionPage",
     "SessionResult",
+    "Ok",
     "DeleteResult",
+    "ToolCall",
+    "Message",
+    "TextCardPayload",
+    "TextCard",
+    "CodeCardPayload",
+    "CodeCard",
+    "AlertCardPayload",
+    "AlertCard",
+    "DetailField",
+    "DetailCardPayload",
+    "DetailCard",
+    "ListItem",
+    "ItemListCardPayload",
+    "ItemListCard",
+    "TableColumn",
+    "DataTableCardPayload",
+    "DataTableCard",
+    "ChartPoint",
+    "ChartSeries",
+    "MetricChartCardPayload",
+    "MetricChartCard",
+    "SuggestedAction",
+    "RecommendActionsCardPayload",
+    "RecommendActionsCard",
+    "CanvasCardPayload",
+    "CanvasCard",
+    "CardEnvelope",
+    "Card",
+    "SessionDetail",
+    "SessionExport",
+    "ContextAnatomy",
+    "ContextAnatomyResult",
+    "UndoResult",
+    "CompactionResult",
 ]
 
 
@@ -64,7 +99,288 @@ class SessionResult(TypedDict):
     session: Session
 
 
-class DeleteResult(TypedDict):
-    """``{"ok": True}``: the session is gone."""
+class Ok(TypedDict):
+    """``{"ok": True}``: the server did what was asked.
+
+    Many procedures of other namespaces answer with this same shape and reuse it.
+    """
 
     ok: Literal[True]
+
+
+DeleteResult: TypeAlias = Ok
+"""What ``sessions.delete`` answers: ``{"ok": True}``, the session is gone."""
+
+
+# -- sessions.get: the transcript -------------------------------------------------
+
+
+class ToolCall(TypedDict):
+    """One tool the assistant asked to run in a message."""
+
+    id: str
+    name: str
+    input: Any
+    """The arguments, as the model wrote them (any JSON)."""
+
+
+class Message(TypedDict):
+    """One message of a session's transcript."""
+
+    id: str
+    sessionId: str
+    role: Literal["user", "assistant", "tool_result", "system", "user_steer"]
+    """``"user_steer"`` is text sent with ``chat.steer`` while a turn was running."""
+    content: str
+    toolCallId: Optional[str]
+    """For a ``tool_result``: the :class:`ToolCall` it answers."""
+    toolName: Optional[str]
+    toolCalls: Optional[List[ToolCall]]
+    """For an ``assistant`` message: the tools it asked to run, if any."""
+    timestamp: str
+
+
+# Cards are the rich results a tool can show beside the chat (tables, charts,
+# alerts...). Each kind is one envelope ``{kind, specVersion, payload}``; tell
+# them apart by ``card["envelope"]["kind"]``.
+
+
+class TextCardPayload(TypedDict):
+    title: NotRequired[str]
+    text: str
+
+
+class TextCard(TypedDict):
+    """A block of text."""
+
+    kind: Literal["text"]
+    specVersion: Literal[1]
+    payload: TextCardPayload
+
+
+class CodeCardPayload(TypedDict):
+    title: NotRequired[str]
+    language: NotRequired[str]
+    code: str
+
+
+class CodeCard(TypedDict):
+    """A snippet of code."""
+
+    kind: Literal["code"]
+    specVersion: Literal[1]
+    payload: CodeCardPayload
+
+
+class AlertCardPayload(TypedDict):
+    severity: Literal["info", "success", "warning", "error"]
+    title: NotRequired[str]
+    message: str
+
+
+class AlertCard(TypedDict):
+    """A notice with a severity."""
+
+    kind: Literal["alert"]
+    specVersion: Literal[1]
+    payload: AlertCardPayload
+
+
+class DetailField(TypedDict):
+    label: str
+    value: str
+
+
+class DetailCardPayload(TypedDict):
+    title: str
+    status: NotRequired[str]
+    fields: List[DetailField]
+
+
+class DetailCard(TypedDict):
+    """One record shown as labelled fields."""
+
+    kind: Literal["detail"]
+    specVersion: Literal[1]
+    payload: DetailCardPayload
+
+
+class ListItem(TypedDict):
+    id: str
+    name: str
+    status: NotRequired[Literal["ok", "warn", "error", "neutral"]]
+    meta: NotRequired[str]
+
+
+class ItemListCardPayload(TypedDict):
+    title: NotRequired[str]
+    items: List[ListItem]
+
+
+class ItemListCard(TypedDict):
+    """A list of named items, each with an optional status."""
+
+    kind: Literal["item_list"]
+    specVersion: Literal[1]
+    payload: ItemListCardPayload
+
+
+class TableColumn(TypedDict):
+    key: str
+    """The key of this column's value in each row."""
+    label: str
+    numeric: NotRequired[bool]
+
+
+class DataTableCardPayload(TypedDict):
+    title: NotRequired[str]
+    caption: NotRequired[str]
+    columns: List[TableColumn]
+    rows: List[Dict[str, Union[str, float, None]]]
+    totals: NotRequired[Dict[str, Union[str, float, None]]]
+
+
+class DataTableCard(TypedDict):
+    """A table: columns, rows keyed by column ``key``, optional totals."""
+
+    kind: Literal["data_table"]
+    specVersion: Literal[1]
+    payload: DataTableCardPayload
+
+
+class ChartPoint(TypedDict):
+    x: Union[str, float]
+    y: float
+
+
+class ChartSeries(TypedDict):
+    name: str
+    points: List[ChartPoint]
+
+
+class MetricChartCardPayload(TypedDict):
+    title: NotRequired[str]
+    suggestedViz: NotRequired[Literal["line", "bar", "area", "scatter"]]
+    xLabel: NotRequired[str]
+    yLabel: NotRequired[str]
+    series: List[ChartSeries]
+
+
+class MetricChartCard(TypedDict):
+    """A chart of one or more series of points."""
+
+    kind: Literal["metric_chart"]
+    specVersion: Literal[1]
+    payload: MetricChartCardPayload
+
+
+class SuggestedAction(TypedDict):
+    label: str
+    prompt: str
+    """The message to send (``chat.send``) if the user picks this action."""
+
+
+class RecommendActionsCardPayload(TypedDict):
+    question: NotRequired[str]
+    actions: List[SuggestedAction]
+
+
+class RecommendActionsCard(TypedDict):
+    """Follow-up prompts the user can pick from."""
+
+    kind: Literal["recommend_actions"]
+    specVersion: Literal[1]
+    payload: RecommendActionsCardPayload
+
+
+class CanvasCardPayload(TypedDict):
+    title: NotRequired[str]
+    html: str
+    """The document body, shown in a sandboxed frame."""
+    data: NotRequired[Any]
+    """Any JSON value handed to the page."""
+    libraries: NotRequired[List[Literal["echarts@1"]]]
+
+
+class CanvasCard(TypedDict):
+    """A small HTML page (with optional data and chart library)."""
+
+    kind: Literal["canvas"]
+    specVersion: Literal[1]
+    payload: CanvasCardPayload
+
+
+CardEnvelope: TypeAlias = Union[
+    TextCard,
+    CodeCard,
+    AlertCard,
+    DetailCard,
+    ItemListCard,
+    DataTableCard,
+    MetricChartCard,
+    RecommendActionsCard,
+    CanvasCard,
+]
+"""One card, whichever its ``kind``."""
+
+
+class Card(TypedDict):
+    """A card a tool call produced during the session."""
+
+    toolCallId: str
+    seq: int
+    """The card's position among the session's cards."""
+    envelope: CardEnvelope
+
+
+class SessionDetail(TypedDict):
+    """A whole session: the session itself, its messages in order and its cards."""
+
+    session: Session
+    messages: List[Message]
+    cards: List[Card]
+
+
+# -- other results -------------------------------------------------------------------
+
+
+class SessionExport(TypedDict):
+    """A session rendered as a document, with a file name to save it under."""
+
+    content: str
+    filename: str
+
+
+class ContextAnatomy(TypedDict):
+    """How the session's context splits between system prompt, tools and messages (tokens), with cache figures."""
+
+    system: float
+    tools: float
+    messages: float
+    total: float
+    inputTokens: float
+    cacheReadTokens: float
+    cacheHitRate: float
+    llmCallCount: float
+
+
+class ContextAnatomyResult(TypedDict):
+    anatomy: Optional[ContextAnatomy]
+    """``None`` when the server has no figures for this session."""
+
+
+class UndoResult(TypedDict):
+    """What ``sessions.undoTurns`` removed."""
+
+    removed: float
+
+
+class CompactionResult(TypedDict):
+    """What compacting a session's history did."""
+
+    ok: bool
+    engineName: str
+    droppedCount: float
+    preTotalTokens: float
+    postTotalTokens: float
+    summariesEnabled: bool
