@@ -340,7 +340,10 @@ class Sessions(Namespace):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CompactionResult:
-        """Compact a session's history to fewer tokens, and report the token counts before and after.
+        """Compact a session's history into fewer tokens.
+
+        The answer gives the token totals before and after, and the compaction
+        engine used.
 
         Args:
             instructions: extra guidance for the compaction, in your own words.

@@ -277,7 +277,7 @@ class MetricChartCard(TypedDict):
 class SuggestedAction(TypedDict):
     label: str
     prompt: str
-    """The message to send (``chat.send``) if the user picks this action."""
+    """The exact text put into the chat box when the user picks this action."""
 
 
 class RecommendActionsCardPayload(TypedDict):
@@ -352,7 +352,10 @@ class SessionExport(TypedDict):
 
 
 class ContextAnatomy(TypedDict):
-    """How the session's context splits between system prompt, tools and messages (tokens), with cache figures."""
+    """How the session's context splits between system prompt, tools and messages.
+
+    Sizes are in tokens; ``cacheHitRate`` is the share of input read from the cache.
+    """
 
     system: float
     tools: float

@@ -1,0 +1,134 @@
+"""``client.chat``: start a turn, steer it while it runs, or abort it."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence, cast
+
+from typing_extensions import Literal
+
+from .._types import NOT_GIVEN, NotGiven, Timeout
+from ..types.chat import Attachment, Ok, SteerResult, TurnReceipt
+from ._base import Namespace
+
+__all__ = ["Chat"]
+
+
+class Chat(Namespace):
+    """The ``chat`` procedures (stable).
+
+    :meth:`send` only starts a turn: the assistant's reply is delivered on the
+    session's event stream (``client.events(session_id)``), never in the
+    answer to ``send`` itself.
+    """
+
+    def send(
+        self,
+        text: str,
+        *,
+        session_id: str | NotGiven = NOT_GIVEN,
+        client_id: str | NotGiven = NOT_GIVEN,
+        personality_id: str | NotGiven = NOT_GIVEN,
+        user_id: str | NotGiven = NOT_GIVEN,
+        dry_run: bool | NotGiven = NOT_GIVEN,
+        origin: Literal["text", "voice"] | NotGiven = NOT_GIVEN,
+        attachments: Sequence[Attachment] | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> TurnReceipt:
+        """Send a message and start the assistant's turn; return ``{sessionId, turnId}`` at once.
+
+        The turn runs on the server. Its events (``run_start``, the
+        ``text_delta``\\ s, ``done`` or ``error``) go only to the session's event
+        stream, so to read the reply, follow ``client.events(session_id)``. On
+        an existing session, open the stream *before* sending: events sent
+        before you subscribe are replayed only from the server's buffer.
+
+        Args:
+            text: the message.
+            session_id: the session to continue; without it a new session is
+                created (its id is in the answer).
+            client_id: the id this client reports; default
+                ``client.client_id``.
+            personality_id: the personality that answers.
+            user_id: the user the message is from.
+            dry_run: the server's dry-run flag for this turn.
+            origin: how the message was entered: ``"text"`` or ``"voice"``
+                (not the HTTP ``Origin`` header).
+            attachments: files or images sent with the message.
+
+        ``chat.send`` · stable · API keys need scope ``chat:send``.
+        """
+        if isinstance(client_id, NotGiven):
+            client_id = self._client.client_id
+        return cast(
+            TurnReceipt,
+            self._call(
+                "chat.send",
+                {
+                    "sessionId": session_id,
+                    "clientId": client_id,
+                    "text": text,
+                    "personalityId": personality_id,
+                    "userId": user_id,
+                    "dryRun": dry_run,
+                    "origin": origin,
+                    "attachments": (
+                        attachments if isinstance(attachments, NotGiven) else [*attachments]
+                    ),
+                },
+                idempotent=False,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
+
+    def abort(
+        self,
+        session_id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Ok:
+        """Stop the turn running on a session.
+
+        The turn still ends with a ``done`` event on the stream, carrying the
+        text produced so far.
+
+        ``chat.abort`` · stable · API keys need scope ``chat:send``.
+        """
+        return cast(
+            Ok,
+            self._call(
+                "chat.abort",
+                {"sessionId": session_id},
+                idempotent=False,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
+
+    def steer(
+        self,
+        session_id: str,
+        text: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SteerResult:
+        """Add a message to the turn running on a session, to change its course.
+
+        Answers ``{"ok": False}`` when no turn is running there; send the text
+        with :meth:`send` instead.
+
+        ``chat.steer`` · stable · API keys need scope ``chat:send``.
+        """
+        return cast(
+            SteerResult,
+            self._call(
+                "chat.steer",
+                {"sessionId": session_id, "text": text},
+                idempotent=False,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
