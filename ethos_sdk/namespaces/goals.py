@@ -1,0 +1,237 @@
+"""``client.goals``: give the agent a goal to pursue over several attempts, then follow, steer or stop it."""
+
+from __future__ import annotations
+
+from typing import Mapping, cast
+
+from .._types import NOT_GIVEN, NotGiven, Timeout
+from ..types.goals import (
+    AcceptanceCriteria,
+    GoalDetail,
+    GoalList,
+    GoalResult,
+    GoalStatus,
+    OkResult,
+    ToolResult,
+)
+from ._base import Namespace
+
+__all__ = ["Goals"]
+
+
+class Goals(Namespace):
+    """The ``goals`` procedures (experimental)."""
+
+    def get(
+        self,
+        id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> GoalDetail:
+        """A goal with its event history and every attempt made so far.
+
+        ``goals.get`` · experimental · cookie authentication only (API keys get 403).
+        """
+        return cast(
+            GoalDetail,
+            self._call(
+                "goals.get",
+                {"id": id},
+                idempotent=True,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
+
+    def list(
+        self,
+        *,
+        status: GoalStatus | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> GoalList:
+        """The goals, optionally only those in one state.
+
+        Args:
+            status: only goals in this state, e.g. ``"running"``.
+            limit: how many goals at most, 1 to 100.
+
+        ``goals.list`` · experimental · cookie authentication only (API keys get 403).
+        """
+        return cast(
+            GoalList,
+            self._call(
+                "goals.list",
+                {"status": status, "limit": limit},
+                idempotent=True,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
+
+    def steer(
+        self,
+        id: str,
+        message: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> OkResult:
+        """Send a message to a goal in progress to change its course.
+
+        Args:
+            id: the goal.
+            message: what the agent should take into account.
+
+        ``goals.steer`` · experimental · cookie authentication only (API keys get 403).
+        """
+        return cast(
+            OkResult,
+            self._call(
+                "goals.steer",
+                {"id": id, "message": message},
+                idempotent=False,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
+
+    def cancel(
+        self,
+        id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> OkResult:
+        """Stop working on a goal.
+
+        ``goals.cancel`` · experimental · cookie authentication only (API keys get 403).
+        """
+        return cast(
+            OkResult,
+            self._call(
+                "goals.cancel",
+                {"id": id},
+                idempotent=False,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
+
+    def resume(
+        self,
+        id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> OkResult:
+        """Take up a goal that stopped before it was done.
+
+        ``goals.resume`` · experimental · cookie authentication only (API keys get 403).
+        """
+        return cast(
+            OkResult,
+            self._call(
+                "goals.resume",
+                {"id": id},
+                idempotent=False,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
+
+    def create(
+        self,
+        personality_id: str,
+        goal_text: str,
+        *,
+        title: str | NotGiven = NOT_GIVEN,
+        acceptance_criteria: AcceptanceCriteria | NotGiven = NOT_GIVEN,
+        max_attempts: int | NotGiven = NOT_GIVEN,
+        max_cost_usd: float | NotGiven = NOT_GIVEN,
+        max_tool_calls_per_turn: int | NotGiven = NOT_GIVEN,
+        max_identical_tool_calls: int | NotGiven = NOT_GIVEN,
+        allow_dangerous_tool_calls: bool | NotGiven = NOT_GIVEN,
+        max_recovery_attempts: int | NotGiven = NOT_GIVEN,
+        deadline: str | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> GoalResult:
+        """Give a personality a goal to work on, within the limits you set.
+
+        Example::
+
+            goal = client.goals.create(
+                "researcher",
+                "Summarise this week's open issues",
+                acceptance_criteria={"checks": [{"description": "links every issue"}]},
+                max_attempts=3,
+            )["goal"]
+
+        Args:
+            personality_id: the personality that works on the goal.
+            goal_text: what you want done, in your own words.
+            title: a short name for the goal.
+            acceptance_criteria: how attempts are judged: ``checks``, a
+                weighted ``rubric`` and a passing ``threshold``.
+            max_attempts: how many attempts at most (1 or more).
+            max_cost_usd: a spending limit, in US dollars.
+            max_tool_calls_per_turn: at most this many tool calls in one turn.
+            max_identical_tool_calls: at most this many identical tool calls.
+            allow_dangerous_tool_calls: let the goal make tool calls marked dangerous.
+            max_recovery_attempts: how many times to recover from errors (0 or more).
+            deadline: when the goal must be done, as a string.
+
+        ``goals.create`` · experimental · cookie authentication only (API keys get 403).
+        """
+        return cast(
+            GoalResult,
+            self._call(
+                "goals.create",
+                {
+                    "personalityId": personality_id,
+                    "goalText": goal_text,
+                    "title": title,
+                    "acceptanceCriteria": acceptance_criteria,
+                    "maxAttempts": max_attempts,
+                    "maxCostUsd": max_cost_usd,
+                    "maxToolCallsPerTurn": max_tool_calls_per_turn,
+                    "maxIdenticalToolCalls": max_identical_tool_calls,
+                    "allowDangerousToolCalls": allow_dangerous_tool_calls,
+                    "maxRecoveryAttempts": max_recovery_attempts,
+                    "deadline": deadline,
+                },
+                idempotent=False,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
+
+    def tool_result(
+        self,
+        goal_id: str,
+        tool_call_id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ToolResult:
+        """Look up one tool call of a goal: the tool's name, its input and its output.
+
+        Args:
+            goal_id: the goal.
+            tool_call_id: the tool call, as the goal's events name it.
+
+        ``goals.toolResult`` · experimental · cookie authentication only (API keys get 403).
+        """
+        return cast(
+            ToolResult,
+            self._call(
+                "goals.toolResult",
+                {"goalId": goal_id, "toolCallId": tool_call_id},
+                idempotent=True,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
