@@ -47,3 +47,18 @@ def _clean_ethos_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ETHOS_STATE_DIR", str(tmp_path / "no-ethos-state"))
     yield
+
+
+_REPORT: list[str] = []
+
+
+def report(line: str) -> None:
+    """Add a line to the figures printed at the end of the test run."""
+    _REPORT.append(line)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _REPORT:
+        terminalreporter.section("ethos-sdk figures")
+        for line in _REPORT:
+            terminalreporter.write_line(line)
