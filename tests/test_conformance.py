@@ -78,7 +78,7 @@ def _is_retried(procedure: str, entry: dict[str, Any]) -> bool:
 def problems_of(procedure: str, entry: dict[str, Any]) -> list[str]:
     try:
         method = method_for(_client(), procedure)
-    except AttributeError as exc:
+    except (AttributeError, ImportError) as exc:
         return [f"no method: {exc}"]
     problems = (
         check_signature(method, entry)
