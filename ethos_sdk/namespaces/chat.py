@@ -72,9 +72,7 @@ class Chat(Namespace):
                     "userId": user_id,
                     "dryRun": dry_run,
                     "origin": origin,
-                    "attachments": (
-                        attachments if isinstance(attachments, NotGiven) else [*attachments]
-                    ),
+                    "attachments": attachments,
                 },
                 idempotent=False,
                 timeout=timeout,

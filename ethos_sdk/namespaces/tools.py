@@ -90,6 +90,10 @@ class Tools(Namespace):
     ) -> ToolCatalog:
         """Every tool the server offers, in named groups, with their descriptions.
 
+        It changes nothing, but it is not sent again after a failed answer:
+        it needs the same key scope as approving, and the SDK retries only
+        procedures that need a ``:read`` scope.
+
         ``tools.catalog`` · experimental · API keys need scope ``tools:approve``.
         """
         return cast(
@@ -97,7 +101,7 @@ class Tools(Namespace):
             self._call(
                 "tools.catalog",
                 {},
-                idempotent=True,
+                idempotent=False,
                 timeout=timeout,
                 extra_headers=extra_headers,
             ),

@@ -1,7 +1,5 @@
 """Types of the ``chat`` namespace: what you send with a message and what comes back at once."""
 
-from __future__ import annotations
-
 from typing_extensions import Literal, NotRequired, TypedDict
 
 from .sessions import Ok

@@ -1,7 +1,5 @@
 """Types of the ``clarify`` namespace: questions the agent asks while it works."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict

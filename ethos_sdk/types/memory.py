@@ -1,7 +1,5 @@
 """Types of the ``memory`` namespace: memory files, their change history and pending facts."""
 
-from __future__ import annotations
-
 from typing import List, Optional, Union
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict

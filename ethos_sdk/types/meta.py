@@ -1,7 +1,5 @@
 """Types of the ``meta`` namespace: what a server can do."""
 
-from __future__ import annotations
-
 from typing import Dict
 
 from typing_extensions import TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``sessions`` namespace: conversations, their messages and cards."""
 
-from __future__ import annotations
-
 from typing import Any, Dict, List, Optional, Union
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict

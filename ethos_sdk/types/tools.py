@@ -1,7 +1,5 @@
 """Types of the ``tools`` namespace: tool-call approvals and the tool catalogue."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict
