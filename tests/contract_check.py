@@ -44,11 +44,20 @@ def method_for(client: EthosClient, procedure: str) -> Callable[..., Any]:
 
 
 def split_nullable(schema: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
-    """The non-null alternatives of a schema and whether ``null`` is allowed."""
+    """The non-null alternatives of a schema and whether ``null`` is allowed.
+
+    A nested ``anyOf`` (``anyOf: [anyOf: [string, object], null]``, as Zod writes
+    a nullable union) is flattened: it means the same as one list of alternatives.
+    """
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            variants = [v for v in schema[key] if v.get("type") != "null"]
-            return variants, len(variants) != len(schema[key])
+            variants: list[dict[str, Any]] = []
+            nullable = False
+            for option in schema[key]:
+                inner, inner_nullable = split_nullable(option)
+                variants.extend(inner)
+                nullable = nullable or inner_nullable
+            return variants, nullable
     if schema.get("type") == "null":
         return [], True
     return [schema], False
