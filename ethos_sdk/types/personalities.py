@@ -6,8 +6,8 @@ review and voice. Keys are the server's own, which mix ``camelCase``
 (``streamingTimeoutMs``) and ``snake_case`` (``mcp_servers``).
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: evaluated annotations let each
+# TypedDict's ``__optional_keys__`` list its ``NotRequired`` keys correctly.
 from typing import Dict, List, Optional, Union
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict
