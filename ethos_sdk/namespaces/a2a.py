@@ -127,8 +127,8 @@ class A2APeers(Namespace):
         Args:
             personality_id: the personality that will trust the peer.
             url: the remote agent's address.
-            expected_fingerprint: the fingerprint :meth:`preview` showed; the
-                peer is only added if the agent at ``url`` still has it.
+            expected_fingerprint: the fingerprint :meth:`preview` showed, which
+                the agent at ``url`` must present.
             label: your own name for the peer.
 
         ``a2a.peers.add`` · experimental · cookie authentication only (API keys get 403).

@@ -1,0 +1,36 @@
+"""``client.slash_commands``: the commands the chat box offers."""
+
+from __future__ import annotations
+
+from typing import Mapping, cast
+
+from .._types import NOT_GIVEN, NotGiven, Timeout
+from ..types.slash_commands import SlashCommandList
+from ._base import Namespace
+
+__all__ = ["SlashCommands"]
+
+
+class SlashCommands(Namespace):
+    """The ``slashCommands`` procedures (unmarked: no stability promise)."""
+
+    def list(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SlashCommandList:
+        """Every ``/command`` available, built in or added by plugins, with its usage.
+
+        ``slashCommands.list`` · unmarked · cookie authentication only (API keys get 403).
+        """
+        return cast(
+            SlashCommandList,
+            self._call(
+                "slashCommands.list",
+                None,
+                idempotent=True,
+                timeout=timeout,
+                extra_headers=extra_headers,
+            ),
+        )
