@@ -48,7 +48,11 @@ class Platforms(Namespace):
         return cast(
             PlatformList,
             self._call(
-                "platforms.list", None, idempotent=True, timeout=timeout, extra_headers=extra_headers
+                "platforms.list",
+                None,
+                idempotent=True,
+                timeout=timeout,
+                extra_headers=extra_headers,
             ),
         )
 
