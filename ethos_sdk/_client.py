@@ -240,6 +240,11 @@ class EthosClient:
             cookie = response.cookies.get("ethos_auth")
         finally:
             response.close()
+        # The client sends the cookie itself; keep it out of a session the
+        # caller may share with other code.
+        jar = self._transport.session.cookies
+        for stale in [c for c in jar if c.name == "ethos_auth"]:
+            jar.clear(stale.domain, stale.path, stale.name)
         if not cookie:
             raise AuthenticationError(
                 "the server accepted the login token but set no ethos_auth cookie",
