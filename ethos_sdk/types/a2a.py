@@ -1,7 +1,5 @@
 """Types of the ``a2a`` namespace: agent-to-agent identity, peers and exposed skills."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import Literal, NotRequired, TypedDict

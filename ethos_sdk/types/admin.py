@@ -1,7 +1,5 @@
 """Types of the ``admin`` namespace: the state of channels, providers and MCP servers."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict

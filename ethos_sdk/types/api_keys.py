@@ -1,7 +1,5 @@
 """Types of the ``apiKeys`` namespace: API keys, their scopes and the secret shown once."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 from typing_extensions import Literal, TypeAlias, TypedDict

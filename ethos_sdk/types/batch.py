@@ -1,7 +1,5 @@
 """Types of the ``batch`` namespace: batch runs of many prompts."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 from typing_extensions import Literal, TypeAlias, TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``context`` namespace: @-references resolved to their content."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``debug`` namespace: the debug-panel chat."""
 
-from __future__ import annotations
-
 from typing_extensions import TypedDict
 
 __all__ = ["DebugReply"]

@@ -1,7 +1,5 @@
 """Types of the ``deliveries`` namespace: the outbound message delivery queue."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 from typing_extensions import Literal, TypeAlias, TypedDict

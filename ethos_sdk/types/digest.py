@@ -1,7 +1,5 @@
 """Types of the ``digest`` namespace: the periodic activity digest."""
 
-from __future__ import annotations
-
 from typing_extensions import TypedDict
 
 __all__ = ["Digest"]

@@ -1,7 +1,5 @@
 """Types of the ``documents`` namespace: the documents folder the agent can read."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import Literal, NotRequired, TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``eval`` namespace: evaluation runs scored against expected outputs."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 from typing_extensions import Literal, TypeAlias, TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``evolver`` namespace: the skill evolver's settings, proposals and runs."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 from typing_extensions import Literal, TypedDict

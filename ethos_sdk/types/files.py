@@ -1,7 +1,5 @@
 """Types of the ``files`` namespace: paths for the @-file picker."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``mesh`` namespace: the agents of the mesh and routing by capability."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 from typing_extensions import TypedDict

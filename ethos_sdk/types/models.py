@@ -1,7 +1,5 @@
 """Types of the ``models`` namespace: the catalogue of models by provider."""
 
-from __future__ import annotations
-
 from typing import Dict, List
 
 from typing_extensions import NotRequired, TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``namedSecrets`` namespace: stored credentials referenced by name."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``onboarding`` namespace: the first-run steps and the provider check."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 from typing_extensions import Literal, TypeAlias, TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``slashCommands`` namespace: the commands the chat box offers."""
 
-from __future__ import annotations
-
 from typing import List
 
 from typing_extensions import NotRequired, TypedDict

@@ -1,7 +1,5 @@
 """Types of the ``toolSettings`` namespace: what each tool can be set to, globally or per personality."""
 
-from __future__ import annotations
-
 from typing import Dict, List, Union
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict
