@@ -6,8 +6,9 @@ what the voice procedures report about them, the satellite devices that listen
 for wake words, and the phone calls the server has handled.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated eagerly on purpose: under ``from __future__ import
+# annotations`` the TypedDicts would list their NotRequired keys as required at
+# run time (``__required_keys__``).
 from typing import Dict, List, Optional, Union
 
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict
