@@ -28,7 +28,7 @@ class Kanban(Namespace):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> TeamList:
-        """Every team with a board, with its health and how many members it has and are running.
+        """Every team, with its dispatch mode, health and member counts.
 
         ``kanban.list`` · experimental · cookie authentication only (API keys get 403).
         """
