@@ -20,11 +20,19 @@ from ethos_sdk import EthosClient, NotGiven
 
 PER_CALL_OPTIONS = ("timeout", "extra_headers")
 
+FILLED_IN_BY_THE_SDK = {("chat.send", "clientId")}
+"""Inputs the server requires but the SDK supplies when the caller leaves them out
+(``chat.send`` takes ``client_id`` from the client)."""
+
+READS_BEHIND_A_WRITE_SCOPE = {"tools.catalog"}
+"""Procedures that change nothing although the key scope they need is not a ``:read`` one."""
+
 _NONE = type(None)
 
 
 def snake(name: str) -> str:
     """``characterSheet`` -> ``character_sheet``; ``mcp_servers`` stays; keywords get ``_``."""
+    name = name.replace("OAuth", "Oauth")
     text = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
     text = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", text).lower()
     return text + "_" if keyword.iskeyword(text) else text
@@ -264,7 +272,7 @@ def data_parameters(method: Callable[..., Any]) -> dict[str, inspect.Parameter]:
     return {n: p for n, p in sig.parameters.items() if n not in PER_CALL_OPTIONS}
 
 
-def check_signature(method: Callable[..., Any], entry: dict[str, Any]) -> list[str]:
+def check_signature(method: Callable[..., Any], entry: dict[str, Any], procedure: str = "") -> list[str]:
     """Parameters are the input's properties; required-ness, types and per-call options agree."""
     schema = entry["input"]
     params = data_parameters(method)
@@ -294,7 +302,8 @@ def check_signature(method: Callable[..., Any], entry: dict[str, Any]) -> list[s
         if wire is None:
             continue
         is_required = param.default is inspect.Parameter.empty
-        if is_required != (wire in required):
+        filled_in = (procedure, wire) in FILLED_IN_BY_THE_SDK
+        if is_required != (wire in required) and not (filled_in and not is_required):
             problems.append(f"parameter {name}: should be {'required' if wire in required else 'optional'}")
         if not is_required and not isinstance(param.default, NotGiven):
             problems.append(f"parameter {name}: optional parameters default to NOT_GIVEN")

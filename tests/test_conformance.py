@@ -26,6 +26,7 @@ from ethos_sdk import EthosClient
 
 from .conftest import FAKE_KEY, report
 from .contract_check import (
+    READS_BEHIND_A_WRITE_SCOPE,
     check_docstring,
     check_output,
     check_signature,
@@ -81,7 +82,7 @@ def problems_of(procedure: str, entry: dict[str, Any]) -> list[str]:
     except (AttributeError, ImportError) as exc:
         return [f"no method: {exc}"]
     problems = (
-        check_signature(method, entry)
+        check_signature(method, entry, procedure)
         + check_output(method, entry)
         + check_docstring(method, procedure, entry)
     )
@@ -89,7 +90,7 @@ def problems_of(procedure: str, entry: dict[str, Any]) -> list[str]:
         problems += _call_problems(procedure, entry)
     scope = entry["bearerScope"]
     if scope not in (None, "cookie-only"):
-        should_retry = scope.endswith(":read")
+        should_retry = scope.endswith(":read") or procedure in READS_BEHIND_A_WRITE_SCOPE
         if _is_retried(procedure, entry) != should_retry:
             problems.append(
                 "a read (scope ending in :read) must be idempotent (retried)"

@@ -90,9 +90,8 @@ class Tools(Namespace):
     ) -> ToolCatalog:
         """Every tool the server offers, in named groups, with their descriptions.
 
-        It changes nothing, but it is not sent again after a failed answer:
-        it needs the same key scope as approving, and the SDK retries only
-        procedures that need a ``:read`` scope.
+        It changes nothing, so it is retried like any read, although API keys
+        need the same scope as for approving tool calls.
 
         ``tools.catalog`` · experimental · API keys need scope ``tools:approve``.
         """
@@ -101,7 +100,7 @@ class Tools(Namespace):
             self._call(
                 "tools.catalog",
                 {},
-                idempotent=False,
+                idempotent=True,
                 timeout=timeout,
                 extra_headers=extra_headers,
             ),
