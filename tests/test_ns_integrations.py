@@ -297,8 +297,8 @@ def test_plugins_oauth_round_trip_keys(client: EthosClient, mocked: responses.Re
     ok(mocked, "plugins/requestOAuth", {"url": "https://idp/authorize"})
     ok(mocked, "plugins/completeOAuth", {"ok": True, "userId": "u1"})
 
-    url = client.plugins.request_o_auth("calendar", "google")["url"]
-    done = client.plugins.complete_o_auth("calendar", "google", "rt-1")
+    url = client.plugins.request_oauth("calendar", "google")["url"]
+    done = client.plugins.complete_oauth("calendar", "google", "rt-1")
 
     assert url == "https://idp/authorize"
     assert mocked.calls[1].request.url == f"{BASE}/rpc/plugins/completeOAuth"

@@ -297,7 +297,7 @@ class Plugins(Namespace):
             ),
         )
 
-    def request_o_auth(
+    def request_oauth(
         self,
         plugin_id: str,
         oauth_ref: str,
@@ -307,7 +307,7 @@ class Plugins(Namespace):
     ) -> OAuthUrl:
         """Start authorising a plugin with OAuth: returns the URL to send the user to.
 
-        Finish with :meth:`complete_o_auth`.
+        Finish with :meth:`complete_oauth`.
 
         ``plugins.requestOAuth`` · experimental · cookie authentication only (API keys get 403).
         """
@@ -322,7 +322,7 @@ class Plugins(Namespace):
             ),
         )
 
-    def complete_o_auth(
+    def complete_oauth(
         self,
         plugin_id: str,
         oauth_ref: str,
@@ -331,7 +331,7 @@ class Plugins(Namespace):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> OAuthCompletion:
-        """Finish authorising a plugin with OAuth, begun with :meth:`request_o_auth`.
+        """Finish authorising a plugin with OAuth, begun with :meth:`request_oauth`.
 
         ``plugins.completeOAuth`` · experimental · cookie authentication only (API keys get 403).
         """
