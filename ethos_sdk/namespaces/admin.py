@@ -12,7 +12,7 @@ __all__ = ["Admin"]
 
 
 class Admin(Namespace):
-    """The ``admin`` procedures (unmarked: no stability promise)."""
+    """The ``admin`` procedures (no stability tier is marked)."""
 
     def get_status(
         self,

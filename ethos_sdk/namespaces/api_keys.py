@@ -70,7 +70,7 @@ class ApiKeys(Namespace):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiKeyPage:
-        """One page of API keys, revoked ones included; secrets are never shown.
+        """One page of API keys; a key's secret is never shown again, only its ``prefix``.
 
         Args:
             limit: page size (1 or more).

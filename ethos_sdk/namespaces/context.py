@@ -12,7 +12,7 @@ __all__ = ["Context"]
 
 
 class Context(Namespace):
-    """The ``context`` procedures (unmarked: no stability promise)."""
+    """The ``context`` procedures (no stability tier is marked)."""
 
     def resolve(
         self,

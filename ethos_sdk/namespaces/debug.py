@@ -12,7 +12,7 @@ __all__ = ["Debug"]
 
 
 class Debug(Namespace):
-    """The ``debug`` procedures (unmarked: no stability promise)."""
+    """The ``debug`` procedures (no stability tier is marked)."""
 
     def chat(
         self,

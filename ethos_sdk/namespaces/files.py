@@ -12,7 +12,7 @@ __all__ = ["Files"]
 
 
 class Files(Namespace):
-    """The ``files`` procedures (unmarked: no stability promise)."""
+    """The ``files`` procedures (no stability tier is marked)."""
 
     def list(
         self,

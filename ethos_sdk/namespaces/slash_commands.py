@@ -12,7 +12,7 @@ __all__ = ["SlashCommands"]
 
 
 class SlashCommands(Namespace):
-    """The ``slashCommands`` procedures (unmarked: no stability promise)."""
+    """The ``slashCommands`` procedures (no stability tier is marked)."""
 
     def list(
         self,
