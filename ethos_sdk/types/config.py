@@ -4,7 +4,7 @@
 every API key, password and webhook secret is replaced by a ``...Preview``
 key (``apiKeyPreview``, ``voiceTrunkPasswordPreview``, ``secretPreview``)
 holding a masked hint of it. The ``...Param`` types are the nested blocks
-``config.update`` accepts; there every key may be left out, and the secrets
+``config.update`` accepts; there most keys may be left out, and the secrets
 are sent in full (``apiKey``, ``secret``).
 """
 
