@@ -1,0 +1,259 @@
+"""``LocalEthosServer``: start, stop, credentials and fault injection."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, Tuple, Type
+
+from ._events import EventHub
+from ._http import EthosHTTPServer
+from ._scopes import ALL_SCOPES
+from ._state import AgentSettings, State
+
+if TYPE_CHECKING:
+    from .._client import EthosClient
+
+__all__ = ["Faults", "LocalEthosServer"]
+
+
+class Faults:
+    """Misbehaviour on demand, for resilience tests. Every method is thread-safe.
+
+    Reach it as ``server.faults``; :meth:`clear` undoes everything.
+    """
+
+    def __init__(self, hub: EventHub) -> None:
+        self._lock = threading.Lock()
+        self._hub = hub
+        self._failures: list[Tuple[int, Optional[str]]] = []
+        self._delay = 0.0
+        self._drops: list[int] = []
+
+    def fail_next(self, count: int = 1, *, status: int = 503, retry_after: Optional[str] = None) -> None:
+        """Answer the next ``count`` RPC calls with ``status`` (and a ``Retry-After`` header if given).
+
+        The calls are still counted in ``server.request_counts``; they never run.
+        """
+        with self._lock:
+            self._failures.extend([(status, retry_after)] * count)
+
+    def delay_responses(self, seconds: float) -> None:
+        """Wait ``seconds`` before answering each RPC call from now on (``0`` stops it)."""
+        with self._lock:
+            self._delay = max(0.0, seconds)
+
+    def drop_stream_after(self, frames: int, *, streams: int = 1) -> None:
+        """Cut the next ``streams`` SSE connections after ``frames`` event frames.
+
+        ``stream_meta`` does not count, so ``0`` cuts right after it. The cut is
+        abrupt (no final chunk), as when a proxy or the network drops it.
+        """
+        with self._lock:
+            self._drops.extend([frames] * streams)
+
+    def restart_event_buffer(self) -> None:
+        """Forget every buffered event and end every open stream, like a server restart.
+
+        Sequence numbers start again at 1; sessions and messages are kept.
+        """
+        self._hub.reset()
+
+    def clear(self) -> None:
+        """No more failures, delays or drops."""
+        with self._lock:
+            self._failures.clear()
+            self._drops.clear()
+            self._delay = 0.0
+
+    # Used by the request handler.
+    def take_failure(self) -> Optional[Tuple[int, Optional[str]]]:
+        with self._lock:
+            return self._failures.pop(0) if self._failures else None
+
+    def take_stream_drop(self) -> Optional[int]:
+        with self._lock:
+            return self._drops.pop(0) if self._drops else None
+
+    def wait_delay(self, stopping: threading.Event) -> None:
+        with self._lock:
+            delay = self._delay
+        if delay:
+            stopping.wait(delay)
+
+
+class LocalEthosServer:
+    """An Ethos-compatible server on this machine, for trying the SDK and testing scripts.
+
+    It speaks the real server's wire (RPC envelopes, errors, API keys and the
+    web cookie, the SSE stream) and answers chats with a scripted agent: the
+    reply to ``text`` is ``"Hello from the fake LLM. You said: <text>"``,
+    streamed word by word. A prompt containing ``USE_TOOL:<name>`` makes a tool
+    call first, ``SLOW`` streams slowly enough to abort, and ``FAIL`` ends the
+    turn with an ``error`` event. State lives in memory and dies with the server.
+
+    Args:
+        host: the address to listen on (default loopback only).
+        port: the port; ``0`` picks a free one.
+        word_delay: seconds between words of an ordinary reply.
+        slow_word_delay: seconds between words when the prompt says ``SLOW``.
+        emit_message_persisted: also send ``message_persisted`` events (the real
+            server's web turns, as recorded, send none).
+
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`::
+
+        with LocalEthosServer() as server:
+            client = server.client()
+            client.chat.send("hello")
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        word_delay: float = 0.002,
+        slow_word_delay: float = 0.5,
+        emit_message_persisted: bool = False,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._hub = EventHub()
+        settings = AgentSettings(
+            word_delay=word_delay, slow_word_delay=slow_word_delay, emit_message_persisted=emit_message_persisted
+        )
+        self._state = State(self._hub, settings)
+        self.faults = Faults(self._hub)
+        """Fault injection: see :class:`Faults`."""
+        self._httpd: Optional[EthosHTTPServer] = None
+        self._served: Optional[EthosHTTPServer] = None
+        self._thread: Optional[threading.Thread] = None
+        self._api_key: Optional[str] = None
+
+    # --------------------------------------------------------- life cycle
+    def start(self) -> "LocalEthosServer":
+        """Bind and serve in a background (daemon) thread; returns ``self``."""
+        if self._httpd is not None:
+            return self
+        httpd = EthosHTTPServer((self._host, self._port), self._state, self.faults)
+        self._httpd = self._served = httpd
+        self._port = int(httpd.server_address[1])
+        httpd.own_origins = [self.base_url]
+        self._api_key = self.create_key(name="local-full-access")
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="ethos-local-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, end open streams and running turns. Safe to call twice."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        self._state.stopping.set()
+        self._hub.close_all()
+        httpd.shutdown()
+        httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+        self._state.join_turns(2)
+
+    def __enter__(self) -> "LocalEthosServer":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self._httpd is not None else "stopped"
+        return f"<LocalEthosServer {self.base_url} {state}>"
+
+    # --------------------------------------------------------- credentials
+    @property
+    def base_url(self) -> str:
+        """``http://<host>:<port>``."""
+        return f"http://{self._host}:{self._port}"
+
+    @property
+    def origin(self) -> str:
+        """The ``Origin`` the default key is pinned to (the base URL)."""
+        return self.base_url
+
+    @property
+    def api_key(self) -> str:
+        """A key with every scope, pinned to :attr:`origin` (made at :meth:`start`)."""
+        if self._api_key is None:
+            raise RuntimeError("the server is not started")
+        return self._api_key
+
+    @property
+    def web_token(self) -> str:
+        """The current web token: the ``ethos_auth`` cookie value. It rotates at each login."""
+        with self._state.lock:
+            return self._state.web_token
+
+    @property
+    def login_url(self) -> str:
+        """The one-time URL that sets the cookie (``/auth/exchange?t=<token>``), as ``ethos serve`` prints."""
+        return f"{self.base_url}/auth/exchange?t={self.web_token}"
+
+    def create_key(
+        self,
+        scopes: Iterable[str] = ALL_SCOPES,
+        origins: Optional[Iterable[str]] = None,
+        *,
+        name: str = "local-test-key",
+    ) -> str:
+        """Mint an API key and return its secret.
+
+        Args:
+            scopes: what it may do (see ``ALL_SCOPES`` in the contract); default all.
+            origins: the ``Origin`` values it must be sent with. Default: this
+                server's base URL, as keys minted in the web UI are pinned. Pass
+                ``[]`` for a key without an allow-list (like ``ethos api-key create``).
+        """
+        chosen = [self.base_url] if origins is None else list(origins)
+        return self._state.create_key(name, list(scopes), chosen).secret
+
+    def revoke_key(self, secret: str) -> None:
+        """Revoke a key: it then gets 401 "API key is invalid or has been revoked."."""
+        with self._state.lock:
+            key = self._state.keys.get(secret)
+            if key is not None and key.revoked_at is None:
+                from ._state import now_iso
+
+                key.revoked_at = now_iso()
+
+    def client(self, auth: Literal["key", "cookie"] = "key", **options: Any) -> "EthosClient":
+        """An ``EthosClient`` for this server: with :attr:`api_key` and :attr:`origin`, or the cookie.
+
+        Extra keyword arguments go to ``EthosClient`` (``timeout``, ``max_retries``...).
+        """
+        from .._client import EthosClient
+
+        if auth == "cookie":
+            return EthosClient(self.base_url, cookie=self.web_token, **options)
+        if auth != "key":
+            raise ValueError("auth must be 'key' or 'cookie'")
+        options.setdefault("origin", self.origin)
+        return EthosClient(self.base_url, api_key=self.api_key, **options)
+
+    # --------------------------------------------------------- observation
+    @property
+    def request_counts(self) -> Dict[str, int]:
+        """How many RPC requests each procedure received (``"chat.send": 1``), failed ones included."""
+        httpd = self._served
+        if httpd is None:
+            return {}
+        with httpd.counts_lock:
+            return dict(httpd.counts)
+
+    def restart_event_buffer(self) -> None:
+        """Same as ``faults.restart_event_buffer()``."""
+        self.faults.restart_event_buffer()
