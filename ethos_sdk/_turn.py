@@ -1,0 +1,279 @@
+"""Following one agent turn: send a message, read its events until ``done`` or ``error``.
+
+``client.chat.stream(...)`` and ``client.chat.ask(...)`` are built on
+:class:`TurnStream`. The order of steps matters and comes from measurements on
+the real server:
+
+* New session (no ``session_id``): ``chat.send`` first (it creates the
+  session), then read the stream from the start of the server's buffer, which
+  still holds the whole turn.
+* Existing session: subscribe with ``since="live"`` first and wait for the
+  ``stream_meta`` frame (the server has registered the subscriber once it is
+  written), then ``chat.send``. The turn's ``run_start`` follows the send
+  within a millisecond; subscribing afterwards loses it.
+* Events carry the turn's ``traceId``, not the ``turnId`` ``chat.send``
+  returns, so a turn is recognised by position: everything before the first
+  ``run_start`` after the send (the end of a turn already running) is skipped.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
+
+from ._types import NOT_GIVEN, NotGiven
+from .errors import APITimeoutError, StreamError, TurnError
+from .stream import DEFAULT_IDLE_TIMEOUT, LIVE, EventStream
+from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
+
+if TYPE_CHECKING:
+    from ._client import EthosClient
+
+__all__ = ["TurnStream", "TurnResult", "ToolCall", "TurnUsage", "stream_turn", "ask"]
+
+EventCallback = Callable[[StreamEvent], Any]
+
+
+@dataclass
+class ToolCall:
+    """One tool the agent used during the turn (from ``tool_start`` and ``tool_end``)."""
+
+    id: str
+    name: str
+    args: Any
+    result: Optional[str] = None
+    """What the tool returned, as text (``None`` if it did not end or said nothing)."""
+    ok: Optional[bool] = None
+    """``None`` while no ``tool_end`` arrived for it."""
+    duration_ms: Optional[float] = None
+
+
+@dataclass
+class TurnUsage:
+    """Tokens and cost of the turn, summed over its model calls (one ``usage`` event each)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    estimated_cost_usd: float = 0.0
+    model_calls: int = 0
+
+
+@dataclass
+class TurnResult:
+    """What ``client.chat.ask`` returns: the reply and what it took to make it."""
+
+    text: str
+    """The whole reply (the ``done`` event's text)."""
+    session_id: str
+    turn_id: str
+    """The id ``chat.send`` gave the turn (its request id)."""
+    usage: Optional[TurnUsage]
+    """``None`` when the server reported no usage."""
+    tool_calls: List[ToolCall] = field(default_factory=list)
+    done: Optional[DoneEvent] = None
+    """The ``done`` event itself (``turnCount``, ``traceId``)."""
+
+
+class TurnStream:
+    """The events of one turn, from its ``run_start`` to its ``done`` or ``error``, then it stops.
+
+    Created by ``client.chat.stream(...)``, which has already sent the message
+    when it returns. ``session_id`` and ``turn_id`` say where the turn runs.
+    Use it in a ``with`` block, or iterate it to the end, to free the
+    connection; :meth:`close` stops it early (it does not abort the turn on
+    the server: ``client.chat.abort(session_id)`` does).
+
+    Raises (while iterating): :class:`~ethos_sdk.APITimeoutError` when
+    ``timeout`` seconds pass before the turn ends, and the errors of
+    :class:`~ethos_sdk.EventStream`. An ``error`` event is yielded, not raised.
+    """
+
+    def __init__(
+        self,
+        client: EthosClient,
+        text: str,
+        *,
+        session_id: Optional[str] = None,
+        personality_id: str | NotGiven = NOT_GIVEN,
+        on_event: Optional[EventCallback] = None,
+        timeout: Optional[float] = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        send_options: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        self._client = client
+        self._on_event = on_event
+        self._timed_out = False
+        self._timer: Optional[threading.Timer] = None
+        self._stream: Optional[EventStream] = None
+        self._finished = False
+        self.turn_id: str = ""
+        self.session_id: str = session_id or ""
+        send: Dict[str, Any] = dict(send_options or {})
+        if not isinstance(personality_id, NotGiven):
+            send["personality_id"] = personality_id
+        self.timeout = timeout
+        if timeout is not None:
+            self._timer = threading.Timer(timeout, self._time_out)
+            self._timer.daemon = True
+            self._timer.start()
+        try:
+            if session_id is None:
+                receipt = client.chat.send(text, **send)
+                self.session_id, self.turn_id = receipt["sessionId"], receipt["turnId"]
+                self._stream = EventStream(client, self.session_id, idle_timeout=idle_timeout)
+            else:
+                self._stream = EventStream(client, session_id, since=LIVE, idle_timeout=idle_timeout)
+                self._stream.wait_ready()
+                receipt = client.chat.send(text, session_id=session_id, **send)
+                self.turn_id = receipt["turnId"]
+            if self._timed_out:
+                raise self._timeout_error()
+        except BaseException:
+            self.close()  # the server never ends a stream: an unused one must be closed here
+            raise
+        self._events = self._follow(self._stream)
+
+    def _time_out(self) -> None:
+        self._timed_out = True
+        if self._stream is not None:
+            self._stream.close()
+
+    def _timeout_error(self) -> APITimeoutError:
+        return APITimeoutError(
+            f"the turn on session {self.session_id or '(new)'} did not end within "
+            f"{self.timeout} s; it may still be running (client.chat.abort stops it)",
+            request_id=self.turn_id or None,
+        )
+
+    def _follow(self, stream: EventStream) -> Iterator[StreamEvent]:
+        started = False
+        try:
+            for event in stream:
+                kind = event.get("type")
+                if not started:
+                    if kind != "run_start":
+                        continue  # the tail of a turn that was already running
+                    started = True
+                if self._on_event is not None:
+                    self._on_event(event)
+                yield event
+                if kind in TURN_END_TYPES:
+                    self._finished = True
+                    return
+            if self._timed_out:
+                raise self._timeout_error()
+        finally:
+            self.close()
+
+    def __iter__(self) -> TurnStream:
+        return self
+
+    def __next__(self) -> StreamEvent:
+        return next(self._events)
+
+    @property
+    def finished(self) -> bool:
+        """True once ``done`` or ``error`` was delivered."""
+        return self._finished
+
+    def close(self) -> None:
+        """Stop reading the turn and free the connection."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._stream is not None:
+            self._stream.close()
+
+    def __enter__(self) -> TurnStream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+
+def stream_turn(
+    client: EthosClient,
+    text: str,
+    *,
+    session_id: Optional[str] = None,
+    personality_id: str | NotGiven = NOT_GIVEN,
+    on_event: Optional[EventCallback] = None,
+    timeout: Optional[float] = None,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+) -> TurnStream:
+    """Send ``text`` and return the iterator of that turn's events (see :class:`TurnStream`)."""
+    return TurnStream(
+        client, text, session_id=session_id, personality_id=personality_id,
+        on_event=on_event, timeout=timeout, idle_timeout=idle_timeout,
+    )
+
+
+def ask(
+    client: EthosClient,
+    text: str,
+    *,
+    session_id: Optional[str] = None,
+    personality_id: str | NotGiven = NOT_GIVEN,
+    on_event: Optional[EventCallback] = None,
+    timeout: Optional[float] = None,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+) -> TurnResult:
+    """Send ``text``, wait for the whole reply and return it as a :class:`TurnResult`.
+
+    Raises :class:`~ethos_sdk.TurnError` when the turn ends with an ``error`` event.
+    """
+    turn = stream_turn(
+        client, text, session_id=session_id, personality_id=personality_id,
+        on_event=on_event, timeout=timeout, idle_timeout=idle_timeout,
+    )
+    pieces: List[str] = []
+    usage: Optional[TurnUsage] = None
+    tools: Dict[str, ToolCall] = {}
+    done: Optional[DoneEvent] = None
+    with turn:
+        for event in turn:
+            if event["type"] == "text_delta":
+                pieces.append(event["text"])
+            elif event["type"] == "usage":
+                usage = usage or TurnUsage()
+                usage.input_tokens += event["inputTokens"]
+                usage.output_tokens += event["outputTokens"]
+                usage.estimated_cost_usd += event["estimatedCostUsd"]
+                usage.model_calls += 1
+            elif event["type"] == "tool_start":
+                tools[event["toolCallId"]] = ToolCall(
+                    event["toolCallId"], event["toolName"], event["args"]
+                )
+            elif event["type"] == "tool_end":
+                call = tools.setdefault(
+                    event["toolCallId"], ToolCall(event["toolCallId"], event["toolName"], None)
+                )
+                call.ok = event["ok"]
+                call.result = event.get("result")
+                call.duration_ms = event["durationMs"]
+            elif event["type"] == "error":
+                raise TurnError(event["error"], code=event.get("code"), event=event)
+            elif event["type"] == "done":
+                done = event
+    if done is None:
+        raise StreamError(
+            f"the event stream of session {turn.session_id} stopped before the turn ended"
+        )
+    return TurnResult(
+        text=done.get("text", "".join(pieces)),
+        session_id=turn.session_id,
+        turn_id=turn.turn_id,
+        usage=usage,
+        tool_calls=list(tools.values()),
+        done=done,
+    )
+
+
+# The methods ``client.chat.stream`` and ``client.chat.ask`` (ethos_sdk/namespaces/chat.py)
+# delegate to ``stream_turn`` and ``ask`` above.

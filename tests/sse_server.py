@@ -1,0 +1,227 @@
+"""A small threaded loopback HTTP server that plays scripted SSE answers, for the stream tests.
+
+Each incoming GET takes the next *script* from a queue. A script is a list of
+steps: ``bytes`` to write (sent as they are on a close-delimited body, or as
+one HTTP chunk each when ``chunked=True``), a ``float`` to pause, ``HOLD`` to
+keep the connection open silently until the server stops or the client goes
+away, ``CLOSE`` to end the connection abruptly. Every request's line and
+headers are recorded in ``server.requests`` so tests can assert what the
+client sent (``Last-Event-ID`` above all).
+
+Nothing here can hang a test: every socket has a timeout, and ``stop()``
+wakes held connections and joins every thread.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Union
+
+HOLD = "hold"
+CLOSE = "close"
+
+Step = Union[bytes, float, str]
+
+SOCKET_TIMEOUT = 10.0
+
+
+@dataclass
+class Script:
+    """One answer: status line and headers, then the body steps."""
+
+    steps: Sequence[Step] = ()
+    status: str = "200 OK"
+    content_type: str = "text/event-stream"
+    chunked: bool = True
+    extra_headers: Sequence[tuple[str, str]] = ()
+    body_is_complete: bool = False  # a fixed body with Content-Length (for error answers)
+
+
+@dataclass
+class Received:
+    """What the client sent for one request."""
+
+    method: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    at: float = 0.0
+
+    def header(self, name: str) -> Optional[str]:
+        return self.headers.get(name.lower())
+
+
+class SSEServer:
+    """Serve scripts in order on 127.0.0.1; once they run out, repeat ``default`` (or hold)."""
+
+    def __init__(self, scripts: Sequence[Script] = (), default: Optional[Script] = None) -> None:
+        self._scripts: List[Script] = list(scripts)
+        self.default = default
+        self.requests: List[Received] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: List[threading.Thread] = []
+        self._conns: List[socket.socket] = []
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self._listener.settimeout(0.05)
+        self.port: int = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._accept_thread = threading.Thread(target=self._accept_loop, daemon=True)
+        self._accept_thread.start()
+
+    # -- control ---------------------------------------------------------------
+
+    def add(self, *scripts: Script) -> None:
+        with self._lock:
+            self._scripts.extend(scripts)
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.requests) >= count:
+                return True
+            time.sleep(0.005)
+        return False
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._accept_thread.join(timeout=5)
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for thread in list(self._threads):
+            thread.join(timeout=5)
+        self._listener.close()
+
+    def __enter__(self) -> SSEServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- serving ---------------------------------------------------------------
+
+    def _accept_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            conn.settimeout(SOCKET_TIMEOUT)
+            with self._lock:
+                self._conns.append(conn)
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _read_request(self, conn: socket.socket) -> Optional[Received]:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return None
+            data += chunk
+        head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        lines = head.split("\r\n")
+        method, path, _ = lines[0].split(" ", 2)
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        return Received(method, path, headers, time.monotonic())
+
+    def _next_script(self) -> Optional[Script]:
+        with self._lock:
+            if self._scripts:
+                return self._scripts.pop(0)
+            return self.default
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            request = self._read_request(conn)
+            if request is None:
+                return
+            self.requests.append(request)
+            script = self._next_script()
+            if script is None:
+                script = Script([HOLD])
+            self._play(conn, script)
+        except OSError:
+            pass
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+    def _play(self, conn: socket.socket, script: Script) -> None:
+        head = [f"HTTP/1.1 {script.status}", f"Content-Type: {script.content_type}"]
+        head += [f"{name}: {value}" for name, value in script.extra_headers]
+        if script.body_is_complete:
+            body = b"".join(s for s in script.steps if isinstance(s, bytes))
+            head += [f"Content-Length: {len(body)}", "Connection: close"]
+            conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+            return
+        head.append("Cache-Control: no-cache")
+        if script.chunked:
+            head.append("Transfer-Encoding: chunked")
+        else:
+            head.append("Connection: close")
+        conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+        for step in script.steps:
+            if self._stop.is_set():
+                return
+            if isinstance(step, bytes):
+                if script.chunked:
+                    conn.sendall(b"%x\r\n%s\r\n" % (len(step), step))
+                else:
+                    conn.sendall(step)
+            elif isinstance(step, float):
+                if self._stop.wait(step):
+                    return
+            elif step == HOLD:
+                self._hold(conn)
+                return
+            elif step == CLOSE:
+                return
+        if script.chunked:
+            conn.sendall(b"0\r\n\r\n")
+
+    def _hold(self, conn: socket.socket) -> None:
+        """Keep the connection open, silent, until the client leaves or the server stops."""
+        conn.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                if conn.recv(1) == b"":
+                    return
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+
+
+def frame(seq: Optional[int], data: str, newline: str = "\n") -> bytes:
+    """One event frame as the Ethos server writes it: data line first, then the id."""
+    lines = [f"data: {data}"]
+    if seq is not None:
+        lines.append(f"id: {seq}")
+    return (newline.join(lines) + newline + newline).encode("utf-8")
+
+
+def meta(request_id: str = "req-1") -> bytes:
+    return frame(None, '{"type":"stream_meta","requestId":"%s"}' % request_id)
+
+
+def delta(seq: int, text: str) -> bytes:
+    return frame(seq, '{"type":"text_delta","text":"%s"}' % text)
