@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, Tuple, Type
 
@@ -253,6 +254,17 @@ class LocalEthosServer:
             return {}
         with httpd.counts_lock:
             return dict(httpd.counts)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no chat turn is running; False if one still is after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._state.lock:
+                if not self._state.turns:
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
 
     def restart_event_buffer(self) -> None:
         """Same as ``faults.restart_event_buffer()``."""
