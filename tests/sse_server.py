@@ -18,12 +18,15 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 HOLD = "hold"
 CLOSE = "close"
 
-Step = Union[bytes, float, str]
+Step = Union[bytes, float, str, threading.Event]
+"""bytes to send, seconds to pause, HOLD or CLOSE, or an Event to wait for (at most 5 s)."""
+
+PostHandler = Callable[["Received", bytes], Tuple[str, bytes]]
 
 SOCKET_TIMEOUT = 10.0
 
@@ -38,6 +41,7 @@ class Script:
     chunked: bool = True
     extra_headers: Sequence[tuple[str, str]] = ()
     body_is_complete: bool = False  # a fixed body with Content-Length (for error answers)
+    raw: Optional[bytes] = None  # a whole recorded answer, sent byte for byte (then the steps)
 
 
 @dataclass
@@ -56,10 +60,18 @@ class Received:
 class SSEServer:
     """Serve scripts in order on 127.0.0.1; once they run out, repeat ``default`` (or hold)."""
 
-    def __init__(self, scripts: Sequence[Script] = (), default: Optional[Script] = None) -> None:
+    def __init__(
+        self,
+        scripts: Sequence[Script] = (),
+        default: Optional[Script] = None,
+        on_post: Optional[PostHandler] = None,
+    ) -> None:
         self._scripts: List[Script] = list(scripts)
         self.default = default
+        self.on_post = on_post
         self.requests: List[Received] = []
+        self.hung_up = 0
+        """Held connections the client closed."""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: List[threading.Thread] = []
@@ -125,21 +137,28 @@ class SSEServer:
             self._threads.append(thread)
             thread.start()
 
-    def _read_request(self, conn: socket.socket) -> Optional[Received]:
+    def _read_request(self, conn: socket.socket) -> Optional[Tuple[Received, bytes]]:
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = conn.recv(4096)
             if not chunk:
                 return None
             data += chunk
-        head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        head_bytes, _, body = data.partition(b"\r\n\r\n")
+        head = head_bytes.decode("latin-1")
         lines = head.split("\r\n")
         method, path, _ = lines[0].split(" ", 2)
         headers = {}
         for line in lines[1:]:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
-        return Received(method, path, headers, time.monotonic())
+        length = int(headers.get("content-length", "0") or 0)
+        while len(body) < length:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            body += chunk
+        return Received(method, path, headers, time.monotonic()), body
 
     def _next_script(self) -> Optional[Script]:
         with self._lock:
@@ -149,10 +168,21 @@ class SSEServer:
 
     def _serve(self, conn: socket.socket) -> None:
         try:
-            request = self._read_request(conn)
-            if request is None:
+            got = self._read_request(conn)
+            if got is None:
                 return
+            request, body = got
             self.requests.append(request)
+            if request.method == "POST" and self.on_post is not None:
+                status, answer = self.on_post(request, body)
+                conn.sendall(
+                    (
+                        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
+                        f"Content-Length: {len(answer)}\r\nConnection: close\r\n\r\n"
+                    ).encode("latin-1")
+                    + answer
+                )
+                return
             script = self._next_script()
             if script is None:
                 script = Script([HOLD])
@@ -166,6 +196,10 @@ class SSEServer:
                 pass
 
     def _play(self, conn: socket.socket, script: Script) -> None:
+        if script.raw is not None:
+            conn.sendall(script.raw)
+            self._steps(conn, script.steps, chunked=False)
+            return
         head = [f"HTTP/1.1 {script.status}", f"Content-Type: {script.content_type}"]
         head += [f"{name}: {value}" for name, value in script.extra_headers]
         if script.body_is_complete:
@@ -179,24 +213,30 @@ class SSEServer:
         else:
             head.append("Connection: close")
         conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-        for step in script.steps:
+        if self._steps(conn, script.steps, chunked=script.chunked) and script.chunked:
+            conn.sendall(b"0\r\n\r\n")
+
+    def _steps(self, conn: socket.socket, steps: Sequence[Step], *, chunked: bool) -> bool:
+        """Play the body steps; True when they ran out (the body may be ended)."""
+        for step in steps:
             if self._stop.is_set():
-                return
-            if isinstance(step, bytes):
-                if script.chunked:
+                return False
+            if isinstance(step, threading.Event):
+                step.wait(5.0)
+            elif isinstance(step, bytes):
+                if chunked:
                     conn.sendall(b"%x\r\n%s\r\n" % (len(step), step))
                 else:
                     conn.sendall(step)
             elif isinstance(step, float):
                 if self._stop.wait(step):
-                    return
+                    return False
             elif step == HOLD:
                 self._hold(conn)
-                return
+                return False
             elif step == CLOSE:
-                return
-        if script.chunked:
-            conn.sendall(b"0\r\n\r\n")
+                return False
+        return True
 
     def _hold(self, conn: socket.socket) -> None:
         """Keep the connection open, silent, until the client leaves or the server stops."""
@@ -204,10 +244,12 @@ class SSEServer:
         while not self._stop.is_set():
             try:
                 if conn.recv(1) == b"":
+                    self.hung_up += 1
                     return
             except socket.timeout:
                 continue
             except OSError:
+                self.hung_up += 1
                 return
 
 

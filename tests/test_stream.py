@@ -1,0 +1,469 @@
+"""EventStream against a real loopback server: framing, latency, reconnects, restarts, gaps, close."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterator, List, Optional, Tuple
+
+import pytest
+
+from ethos_sdk import (
+    APIConnectionError,
+    AuthenticationError,
+    EthosClient,
+    NotFoundError,
+    PermissionDeniedError,
+    StreamError,
+)
+from ethos_sdk.stream import LIVE_LAST_EVENT_ID, EventStream
+from ethos_sdk.types.events import KNOWN_EVENT_TYPES
+
+from .conftest import FAKE_KEY
+from .sse_server import CLOSE, HOLD, Script, SSEServer, delta, frame, meta
+from .wire import load_exchange
+
+
+@pytest.fixture
+def server() -> Iterator[SSEServer]:
+    with SSEServer() as srv:
+        yield srv
+
+
+def client_for(server: SSEServer) -> EthosClient:
+    return EthosClient(server.url, api_key=FAKE_KEY)
+
+
+def collect(stream: EventStream, count: int, limit: float = 5.0) -> List[Tuple[Optional[int], dict[str, Any]]]:
+    """Read ``count`` events (with the cursor after each), closing the stream if it takes too long."""
+    guard = threading.Timer(limit, stream.close)
+    guard.start()
+    out: List[Tuple[Optional[int], dict[str, Any]]] = []
+    try:
+        for event in stream:
+            out.append((stream.last_seq, dict(event)))
+            if len(out) >= count:
+                break
+    finally:
+        guard.cancel()
+        stream.close()
+    return out
+
+
+def texts(events: List[Tuple[Optional[int], dict[str, Any]]]) -> List[str]:
+    return [e.get("text", e["type"]) for _, e in events]
+
+
+# -- recorded streams -------------------------------------------------------------------
+
+
+def recorded_frames(body: bytes) -> List[Tuple[Optional[int], dict[str, Any]]]:
+    """(id, event) of each frame of a recorded body, read independently of the SDK."""
+    out = []
+    for block in body.decode("utf-8").split("\n\n"):
+        if not block.strip():
+            continue
+        data, seq = "", None
+        for line in block.split("\n"):
+            if line.startswith("data: "):
+                data += line[len("data: "):]
+            elif line.startswith("id: "):
+                seq = int(line[len("id: "):])
+        out.append((seq, json.loads(data)))
+    return out
+
+
+def sse_captures(wire_dir: Path) -> List[Path]:
+    return sorted(wire_dir.glob("sse-*.txt"))
+
+
+def test_every_recorded_stream_is_delivered_as_recorded(server: SSEServer, wire_dir: Path) -> None:
+    captures = sse_captures(wire_dir)
+    assert len(captures) >= 12
+    for path in captures:
+        exchange = load_exchange(path)
+        expected = recorded_frames(exchange.response.body)
+        meta_frame = expected[0][1]
+        assert meta_frame["type"] == "stream_meta"
+        events = [(seq, e) for seq, e in expected[1:]]
+        server.add(Script(raw=exchange.response.raw, steps=[HOLD]))
+        stream = EventStream(client_for(server), "s", idle_timeout=5)
+        if events:
+            got = collect(stream, len(events))
+            assert got == events, path.name
+            assert stream.last_seq == events[-1][0]
+        else:
+            stream.wait_ready()
+            stream.close()
+        assert stream.request_id == meta_frame["requestId"], path.name
+        assert stream.restarts == 0 and stream.gaps == 0 and stream.malformed_count == 0
+
+
+def test_restart_recorded_pair_delivers_the_new_turn_once(
+    server: SSEServer, wire_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """sse-11: subscribed with Last-Event-ID 16 after a restart, live ids 1..15 arrive; sse-12 is the full replay."""
+    after_restart = load_exchange(wire_dir / "sse-11-after-server-restart-seq-reset.txt")
+    full_replay = load_exchange(wire_dir / "sse-12-after-server-restart-full-replay.txt")
+    server.add(Script(raw=after_restart.response.raw, steps=[HOLD]))
+    server.add(Script(raw=full_replay.response.raw, steps=[HOLD]))
+    stream = EventStream(client_for(server), "s", since=16, idle_timeout=5)
+    with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
+        got = collect(stream, 15)
+    expected = recorded_frames(full_replay.response.body)[1:]
+    assert got == expected
+    assert [seq for seq, _ in got] == list(range(1, 16))
+    assert stream.restarts == 1
+    assert [r.header("last-event-id") for r in server.requests] == ["16", None]
+    assert "restarted" in caplog.text
+
+
+# -- framing ----------------------------------------------------------------------------
+
+
+class _FakeRaw:
+    def __init__(self, chunks: List[bytes]) -> None:
+        self._chunks = list(chunks)
+
+    def read1(self, amt: int, decode_content: bool = True) -> bytes:
+        return self._chunks.pop(0) if self._chunks else b""
+
+
+class _FakeResponse:
+    status_code = 200
+    headers: dict[str, str] = {}
+
+    def __init__(self, chunks: List[bytes]) -> None:
+        self.raw = _FakeRaw(chunks)
+
+    def close(self) -> None:
+        pass
+
+
+def parse_chunks(chunks: List[bytes]) -> List[Tuple[Optional[int], dict[str, Any]]]:
+    """Run the stream's own byte-to-event path over ``chunks`` (one body, then its end)."""
+    client = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY)
+    stream = EventStream(client, "s", max_reconnects=0)
+    stream._open = lambda last_event_id: _FakeResponse(chunks)  # type: ignore[assignment,method-assign,return-value]
+    out: List[Tuple[Optional[int], dict[str, Any]]] = []
+    with pytest.raises(APIConnectionError):
+        for event in stream:
+            out.append((stream.last_seq, dict(event)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def recorded_body(wire_dir: Path) -> bytes:
+    return load_exchange(wire_dir / "sse-09-tool-call-turn.txt").response.body
+
+
+def test_split_at_every_byte_offset(recorded_body: bytes) -> None:
+    expected = recorded_frames(recorded_body)[1:]
+    assert parse_chunks([recorded_body]) == expected
+    for cut in range(1, len(recorded_body)):
+        assert parse_chunks([recorded_body[:cut], recorded_body[cut:]]) == expected, cut
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r", "\r\n"])
+def test_line_endings_at_every_split(recorded_body: bytes, newline: str) -> None:
+    body = recorded_body.replace(b"\n", newline.encode())
+    expected = recorded_frames(recorded_body)[1:]
+    for cut in range(1, len(body), 3):
+        assert parse_chunks([body[:cut], body[cut:]]) == expected, cut
+    one_byte_chunks = [body[i : i + 1] for i in range(len(body))]
+    assert parse_chunks(one_byte_chunks) == expected
+
+
+def test_mixed_line_endings_end_a_frame() -> None:
+    body = (
+        b'data: {"type":"text_delta","text":"a"}\nid: 1\n\r\n'
+        b'data: {"type":"text_delta","text":"b"}\rid: 2\r\r\n'
+        b'data: {"type":"text_delta","text":"c"}\r\nid: 3\r\n\n'
+    )
+    assert texts(parse_chunks([body])) == ["a", "b", "c"]
+
+
+def test_multi_line_data_and_split_utf8() -> None:
+    body = 'data: {"type":"text_delta",\ndata: "text":"héllo ✓"}\nid: 4\n\n'.encode()
+    cut = body.index("✓".encode()) + 1  # inside the three bytes of the check mark
+    assert parse_chunks([body[:cut], body[cut:]]) == [(4, {"type": "text_delta", "text": "héllo ✓"})]
+
+
+def test_incomplete_last_frame_is_not_delivered() -> None:
+    body = delta(1, "a") + b'data: {"type":"text_delta","text":"b"}\n'
+    assert parse_chunks([body]) == [(1, {"type": "text_delta", "text": "a"})]
+
+
+def test_unknown_type_without_id_and_meta(caplog: pytest.LogCaptureFixture) -> None:
+    body = (
+        meta("r-9")
+        + frame(1, '{"type":"brand.new","x":1}')
+        + frame(None, '{"type":"notification","message":"hi"}')
+        + delta(2, "a")
+    )
+    got = parse_chunks([body])
+    assert got == [
+        (1, {"type": "brand.new", "x": 1}),
+        (1, {"type": "notification", "message": "hi"}),  # no id: the cursor stays at 1
+        (2, {"type": "text_delta", "text": "a"}),
+    ]
+    assert "brand.new" not in KNOWN_EVENT_TYPES
+
+
+def test_malformed_data_is_counted_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    client = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY)
+    body = (
+        frame(1, "not json")
+        + frame(2, "[1, 2]")
+        + frame(3, '{"no": "type"}')
+        + frame(None, '"just a string"')
+        + delta(4, "ok")
+    )
+    stream = EventStream(client, "s", max_reconnects=0)
+    stream._open = lambda last_event_id: _FakeResponse([body])  # type: ignore[assignment,method-assign,return-value]
+    with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
+        first = next(stream)
+    assert first == {"type": "text_delta", "text": "ok"}
+    assert stream.malformed_count == 4
+    assert stream.last_seq == 4
+    assert caplog.text.count("skipped a frame") == 4
+    stream.close()
+
+
+# -- over a socket: latency, headers, errors --------------------------------------------------
+
+
+@pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "close-delimited"])
+def test_small_events_arrive_at_once(server: SSEServer, chunked: bool) -> None:
+    server.add(Script([meta(), delta(1, "a"), 0.6, delta(2, "b"), HOLD], chunked=chunked))
+    stream = EventStream(client_for(server), "s", idle_timeout=5)
+    started = time.monotonic()
+    arrivals = []
+    with stream:
+        for event in stream:
+            arrivals.append(time.monotonic() - started)
+            if len(arrivals) == 2:
+                break
+    assert arrivals[0] < 0.4, arrivals  # not held back until more bytes come
+    assert 0.5 < arrivals[1] < 1.2, arrivals
+
+
+def test_request_headers_and_quoted_session_id(server: SSEServer) -> None:
+    server.add(Script([meta(), HOLD]))
+    stream = EventStream(client_for(server), "a b/c?d", since=7, idle_timeout=5)
+    stream.wait_ready()
+    stream.close()
+    request = server.requests[0]
+    assert request.path == "/sse/sessions/a%20b%2Fc%3Fd"
+    assert request.header("accept") == "text/event-stream"
+    assert request.header("cache-control") == "no-cache"
+    assert request.header("last-event-id") == "7"
+    assert request.header("authorization") == f"Bearer {FAKE_KEY}"
+
+
+def test_since_live_skips_replay_and_meta_is_optional(server: SSEServer) -> None:
+    server.add(Script([meta("m-1"), delta(17, "x"), HOLD]))
+    stream = EventStream(client_for(server), "s", since="live", include_meta=True, idle_timeout=5)
+    got = collect(stream, 2)
+    assert [e["type"] for _, e in got] == ["stream_meta", "text_delta"]
+    assert server.requests[0].header("last-event-id") == LIVE_LAST_EVENT_ID
+    assert stream.request_id == "m-1"
+
+
+@pytest.mark.parametrize(
+    "capture, error",
+    [
+        ("err-29-sse-no-auth.txt", AuthenticationError),
+        ("err-30-sse-bad-key.txt", AuthenticationError),
+        ("scope-01-sse-with-events-subscribe-only.txt", PermissionDeniedError),
+    ],
+)
+def test_refused_stream_raises_the_typed_error(
+    server: SSEServer, wire_dir: Path, capture: str, error: type[Exception]
+) -> None:
+    server.add(Script(raw=load_exchange(wire_dir / capture).response.raw))
+    stream = EventStream(client_for(server), "s")
+    with pytest.raises(error):
+        next(stream)
+    assert len(server.requests) == 1  # never retried
+    assert stream.closed
+
+
+def test_not_found_raises(server: SSEServer) -> None:
+    body = b'{"ok":false,"code":"NOT_FOUND","error":"no such route"}'
+    server.add(Script([body], status="404 Not Found", content_type="application/json", body_is_complete=True))
+    with pytest.raises(NotFoundError):
+        next(EventStream(client_for(server), "s"))
+
+
+def test_wrong_content_type_raises_stream_error(server: SSEServer) -> None:
+    server.add(Script([b"<html>proxy</html>"], content_type="text/html", body_is_complete=True))
+    with pytest.raises(StreamError):
+        next(EventStream(client_for(server), "s"))
+
+
+# -- reconnecting -------------------------------------------------------------------
+
+
+def test_drop_mid_turn_resumes_with_last_event_id(server: SSEServer) -> None:
+    server.add(
+        Script([meta(), delta(1, "a"), delta(2, "b"), delta(3, "c"), CLOSE]),
+        # The server replays from the id asked for: the event at the cursor, then the rest.
+        Script([meta(), delta(3, "c"), delta(4, "d"), delta(5, "e"), HOLD]),
+    )
+    stream = EventStream(client_for(server), "s", idle_timeout=5)
+    got = collect(stream, 5)
+    assert texts(got) == ["a", "b", "c", "d", "e"]
+    assert [seq for seq, _ in got] == [1, 2, 3, 4, 5]
+    # It asks for the event at its cursor (3) again, to check the server still has it.
+    assert [r.header("last-event-id") for r in server.requests] == [None, "2"]
+    assert stream.reconnects == 1 and stream.restarts == 0 and stream.gaps == 0
+
+
+def test_idle_timeout_reconnects_quietly(server: SSEServer) -> None:
+    server.add(
+        Script([meta(), delta(1, "a"), HOLD]),
+        Script([meta(), delta(1, "a"), HOLD]),
+        Script([meta(), delta(1, "a"), 0.1, delta(2, "b"), HOLD]),
+    )
+    stream = EventStream(client_for(server), "s", idle_timeout=0.3)
+    started = time.monotonic()
+    got = collect(stream, 2)
+    assert texts(got) == ["a", "b"]
+    assert stream.reconnects == 2
+    assert time.monotonic() - started < 3  # idle reconnects do not back off
+    assert [r.header("last-event-id") for r in server.requests] == [None, "0", "0"]
+
+
+def test_restart_detected_by_the_event_at_the_cursor(server: SSEServer, caplog: pytest.LogCaptureFixture) -> None:
+    """After a restart the new numbering reached past our cursor: the replay filter would hide 1..2."""
+    server.add(
+        Script([meta(), delta(1, "old1"), delta(2, "old2"), delta(3, "old3"), CLOSE]),
+        Script([meta(), delta(3, "new3"), delta(4, "new4"), HOLD]),  # asked for > 2
+        Script([meta(), delta(1, "new1"), delta(2, "new2"), delta(3, "new3"), delta(4, "new4"), HOLD]),
+    )
+    stream = EventStream(client_for(server), "s", idle_timeout=5)
+    with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
+        got = collect(stream, 7)
+    assert texts(got) == ["old1", "old2", "old3", "new1", "new2", "new3", "new4"]
+    assert stream.restarts == 1 and stream.last_seq == 4
+    assert [r.header("last-event-id") for r in server.requests] == [None, "2", None]
+
+
+def test_lower_id_within_one_connection_is_delivered(server: SSEServer) -> None:
+    server.add(Script([meta(), delta(5, "a"), delta(6, "b"), delta(2, "c"), delta(2, "d"), HOLD]))
+    stream = EventStream(client_for(server), "s", idle_timeout=5)
+    got = collect(stream, 4)
+    assert [(seq, t) for (seq, _), t in zip(got, texts(got))] == [(5, "a"), (6, "b"), (2, "c"), (2, "d")]
+    assert stream.restarts == 2
+
+
+def test_gap_is_reported(server: SSEServer, caplog: pytest.LogCaptureFixture) -> None:
+    server.add(
+        Script([meta(), delta(1, "a"), delta(2, "b"), CLOSE]),
+        Script([meta(), delta(6, "f"), delta(7, "g"), HOLD]),  # 2..5 left the buffer
+    )
+    stream = EventStream(client_for(server), "s", idle_timeout=5)
+    with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
+        got = collect(stream, 4)
+    assert texts(got) == ["a", "b", "f", "g"]
+    assert stream.gaps == 1 and stream.missed_events == 3
+    assert "3 event(s) missing" in caplog.text
+
+
+def test_unreachable_server_ends_in_connection_error(server: SSEServer) -> None:
+    unavailable = Script([b"down"], status="503 Service Unavailable", content_type="text/plain", body_is_complete=True)
+    server.add(Script([meta(), delta(1, "a"), CLOSE]))
+    server.default = unavailable
+    stream = EventStream(client_for(server), "s", idle_timeout=5, max_reconnects=2)
+    assert next(stream)["type"] == "text_delta"
+    started = time.monotonic()
+    with pytest.raises(APIConnectionError) as info:
+        next(stream)
+    assert time.monotonic() - started < 5
+    assert "since=1" in str(info.value)
+    assert len(server.requests) == 3  # the first, then two reconnects
+
+
+def test_first_connection_failure_raises_at_once() -> None:
+    client = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY)  # nothing listens on port 9
+    started = time.monotonic()
+    with pytest.raises(APIConnectionError):
+        next(EventStream(client, "s", connect_timeout=2))
+    assert time.monotonic() - started < 3
+
+
+# -- closing ------------------------------------------------------------------------
+
+
+def test_close_from_another_thread_unblocks_a_read(server: SSEServer) -> None:
+    server.add(Script([meta(), delta(1, "a"), HOLD]))
+    stream = EventStream(client_for(server), "s", idle_timeout=30)
+    seen: List[Any] = []
+    reader = threading.Thread(target=lambda: seen.extend(stream), daemon=True)
+    reader.start()
+    assert server.wait_for_requests(1)
+    time.sleep(0.2)  # the reader is now blocked waiting for bytes
+    started = time.monotonic()
+    stream.close()
+    reader.join(timeout=5)
+    assert not reader.is_alive()
+    assert time.monotonic() - started < 1.0
+    assert len(seen) == 1
+    deadline = time.monotonic() + 2
+    while server.hung_up < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.hung_up == 1  # the connection is really gone
+
+
+def wait_for_hang_ups(server: SSEServer, count: int) -> None:
+    deadline = time.monotonic() + 2
+    while server.hung_up < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_leaving_the_with_block_frees_the_connection(server: SSEServer) -> None:
+    server.add(Script([meta(), delta(1, "a"), HOLD]))
+    with pytest.raises(KeyboardInterrupt):
+        with EventStream(client_for(server), "s", idle_timeout=30) as stream:
+            for _ in stream:
+                raise KeyboardInterrupt  # Ctrl-C while the loop body runs
+    wait_for_hang_ups(server, 1)
+    assert server.hung_up == 1
+    assert stream.closed
+    with pytest.raises(StopIteration):
+        next(stream)
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
+def test_ctrl_c_during_a_blocked_read_frees_the_connection(server: SSEServer) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("SIGINT is delivered to the main thread only")
+    server.add(Script([meta(), HOLD]))
+    stream = EventStream(client_for(server), "s", idle_timeout=30)  # no with block
+    main = threading.main_thread().ident
+    assert main is not None
+    interrupt = threading.Timer(0.3, signal.pthread_kill, args=(main, signal.SIGINT))
+    interrupt.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in stream:
+                pass
+    finally:
+        interrupt.cancel()
+    wait_for_hang_ups(server, 1)
+    assert server.hung_up == 1
+
+
+def test_bad_arguments() -> None:
+    client = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY)
+    for since in (-1, "later", 1.5, True):
+        with pytest.raises(ValueError):
+            EventStream(client, "s", since=since)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        EventStream(client, "")
+    assert "EventStream" in repr(client.events("s")) and FAKE_KEY not in repr(client.events("s"))
