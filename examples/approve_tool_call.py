@@ -1,0 +1,49 @@
+"""Approve (or deny) the agent's tool calls as they are requested during a turn.
+
+    python examples/approve_tool_call.py
+
+When a tool needs a person's consent, the server pauses the turn and pushes a
+``tool.approval_required`` event on the session's stream; ``tools.approve``
+(or ``tools.deny``) lets the turn go on. The tools namespace is experimental:
+API keys cannot call it, so use cookie authentication (the web token) for
+this script against a real server.
+
+The local test server never asks for approval: its tools just run. Against it
+this script shows the tool call going through unasked, and says so.
+"""
+
+from ethos_sdk import PermissionDeniedError
+
+from ethos_env import connect, using_local_server
+
+DENY = {"terminal"}  # tools this script refuses; everything else is allowed once
+
+with connect() as client:
+    asked = 0
+    with client.chat.stream("Show me the files in the current folder. USE_TOOL:search_files", timeout=300) as turn:
+        for event in turn:
+            if event["type"] == "tool.approval_required":
+                asked += 1
+                request = event["request"]
+                name, approval_id = request["toolName"], request["approvalId"]
+                print(f"approval asked for {name} {request['args']} ({request['reason'] or 'no reason given'})")
+                try:
+                    if name in DENY:
+                        client.tools.deny(approval_id, client.client_id)
+                        print(f"  denied {name}")
+                    else:
+                        client.tools.approve(approval_id, client.client_id, "once")
+                        print(f"  approved {name}, this once")
+                except PermissionDeniedError as err:
+                    print(f"  could not answer: {err}")
+                    client.chat.abort(turn.session_id)
+            elif event["type"] == "tool_end":
+                print(f"tool {event['toolName']} finished (ok={event['ok']})")
+            elif event["type"] in ("done", "error"):
+                print("turn ended:", event["type"])
+
+    if asked == 0:
+        if using_local_server():
+            print("The local test server runs tools without asking, so there was nothing to approve.")
+        else:
+            print("No approval was asked for: this server let the tool run without one.")

@@ -1,0 +1,135 @@
+"""Every example runs, against the local test server, and prints what its docstring promises.
+
+Each script runs in its own interpreter with every ``ETHOS_*`` variable
+removed, so ``examples/ethos_env.py`` starts a ``LocalEthosServer``. The
+notebook's code cells run in order in one interpreter, as a kernel would.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+TIMEOUT = 60
+
+if importlib.util.find_spec("ethos_sdk.testing") is None:  # pragma: no cover
+    print("ethos_sdk.testing is missing: the examples have no local server to run against")
+    pytest.skip("ethos_sdk.testing (LocalEthosServer) is not there yet", allow_module_level=True)
+
+
+def _env() -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ETHOS_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _run(args: List[str], cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert done.returncode == 0, f"exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "local test server" in done.stderr  # it really ran against the stand-in
+    return done.stdout
+
+
+def run_example(name: str, cwd: Path, *args: str) -> str:
+    return _run([str(EXAMPLES / name), *args], cwd)
+
+
+def test_every_example_has_a_test() -> None:
+    scripts = {p.name for p in EXAMPLES.glob("*.py")} - {"ethos_env.py"}
+    tested = {
+        "quickstart.py",
+        "stream_chat_with_tools.py",
+        "search_and_export.py",
+        "edit_memory.py",
+        "approve_tool_call.py",
+        "paginate_everything.py",
+    }
+    assert scripts == tested
+
+
+def test_quickstart(tmp_path: Path) -> None:
+    out = run_example("quickstart.py", tmp_path)
+    assert "Hello from the fake LLM. You said: Say hello to a new Ethos user" in out
+    assert "Your 1 most recent sessions:" in out
+
+
+def test_stream_chat_with_tools(tmp_path: Path) -> None:
+    out = run_example("stream_chat_with_tools.py", tmp_path)
+    assert "-> tool web_search called with {}" in out
+    assert "<- tool web_search ok in" in out
+    assert "Tool said: web_search ran" in out
+    assert "[done after 2 model call(s)]" in out
+    assert out.index("-> tool") < out.index("<- tool") < out.index("Tool said")
+
+
+def test_search_and_export(tmp_path: Path) -> None:
+    out = run_example("search_and_export.py", tmp_path, "deploy")
+    assert "1 session(s) match 'deploy'" in out
+    written = list(tmp_path.glob("*.md"))
+    assert len(written) == 1 and f"wrote {written[0].name}" in out
+    text = written[0].read_text(encoding="utf-8")
+    assert "How do I deploy a static site?" in text
+
+
+def test_search_without_match(tmp_path: Path) -> None:
+    out = run_example("search_and_export.py", tmp_path, "zebra-crossing")
+    assert "session(s) match 'zebra-crossing'" in out
+
+
+def test_edit_memory(tmp_path: Path) -> None:
+    out = run_example("edit_memory.py", tmp_path)
+    assert "after the edit it ends with: - Prefers answers that end with a short code example." in out
+    assert "restored the original memory" in out
+
+
+def test_approve_tool_call(tmp_path: Path) -> None:
+    out = run_example("approve_tool_call.py", tmp_path)
+    assert "tool search_files finished (ok=True)" in out
+    assert "turn ended: done" in out
+    assert "nothing to approve" in out
+
+
+def test_paginate_everything(tmp_path: Path) -> None:
+    out = run_example("paginate_everything.py", tmp_path)
+    assert out.count("session  ") == 5
+    assert "5 sessions," in out
+    assert "personality  " in out
+
+
+def test_notebook_is_nbformat_4_and_runs(tmp_path: Path) -> None:
+    notebook = json.loads((EXAMPLES / "stream_a_turn.ipynb").read_text(encoding="utf-8"))
+    assert notebook["nbformat"] == 4
+    cells = notebook["cells"]
+    assert all(c["cell_type"] in ("markdown", "code") and "source" in c for c in cells)
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+    # Run the cells in order in one interpreter, the way a kernel started in examples/ would.
+    runner = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(EXAMPLES)!r})\n"
+        f"cells = json.load(open({str(EXAMPLES / 'stream_a_turn.ipynb')!r}, encoding='utf-8'))['cells']\n"
+        "scope = {'__name__': '__main__'}\n"
+        "for cell in cells:\n"
+        "    if cell['cell_type'] == 'code':\n"
+        "        exec(compile(''.join(cell['source']), '<cell>', 'exec'), scope)\n"
+    )
+    out = _run(["-c", runner], tmp_path)
+    assert "Hello from the fake LLM. You said: Give me three names for a pet robot." in out
+    assert "session:" in out
+    assert "You said: Which of those is the shortest?" in out
