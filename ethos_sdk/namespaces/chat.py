@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, cast
+from typing import Mapping, Optional, Sequence, cast
 
 from typing_extensions import Literal
 
+from .._turn import EventCallback, TurnResult, TurnStream, ask, stream_turn
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.chat import Attachment, Ok, SteerResult, TurnReceipt
 from ._base import Namespace
@@ -129,4 +130,72 @@ class Chat(Namespace):
                 timeout=timeout,
                 extra_headers=extra_headers,
             ),
+        )
+
+    # -- following a turn (not procedures: chat.send plus the session's event stream) --
+
+    def stream(
+        self,
+        text: str,
+        *,
+        session_id: Optional[str] = None,
+        personality_id: str | NotGiven = NOT_GIVEN,
+        on_event: Optional[EventCallback] = None,
+        timeout: Optional[float] = None,
+    ) -> TurnStream:
+        """Send a message and iterate the events of the turn it starts, ``run_start`` to ``done``.
+
+        The message is sent before this returns. The iterator ends after the
+        turn's ``done`` or ``error`` event (an ``error`` is yielded, not
+        raised)::
+
+            for event in client.chat.stream("Summarise this repo", session_id=sid):
+                if event["type"] == "text_delta":
+                    print(event["text"], end="")
+
+        Args:
+            text: the message.
+            session_id: the session to continue; without it a new one is
+                created (read it from the iterator's ``session_id``).
+            personality_id: the personality that answers.
+            on_event: called with each event of the turn as it arrives.
+            timeout: seconds the whole turn may take; then
+                :class:`~ethos_sdk.APITimeoutError` is raised (the turn keeps
+                running on the server: :meth:`abort` stops it). ``None``: no limit.
+        """
+        return stream_turn(
+            self._client, text, session_id=session_id, personality_id=personality_id,
+            on_event=on_event, timeout=timeout,
+        )
+
+    def ask(
+        self,
+        text: str,
+        *,
+        session_id: Optional[str] = None,
+        personality_id: str | NotGiven = NOT_GIVEN,
+        on_event: Optional[EventCallback] = None,
+        timeout: Optional[float] = None,
+    ) -> TurnResult:
+        """Send a message, wait for the whole reply and return it.
+
+        The result has ``text``, ``session_id``, ``turn_id``, ``usage`` (summed
+        over the turn's model calls), ``tool_calls`` and the ``done`` event. To
+        print the reply as it comes::
+
+            def show(event):
+                if event["type"] == "text_delta":
+                    print(event["text"], end="", flush=True)
+
+            reply = client.chat.ask("What is 2+2?", on_event=show)
+
+        Arguments as for :meth:`stream`.
+
+        Raises:
+            TurnError: the turn ended with an ``error`` event (``code`` says why).
+            APITimeoutError: ``timeout`` seconds passed before the turn ended.
+        """
+        return ask(
+            self._client, text, session_id=session_id, personality_id=personality_id,
+            on_event=on_event, timeout=timeout,
         )
