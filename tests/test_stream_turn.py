@@ -12,7 +12,7 @@ from ethos_sdk import APITimeoutError, EthosClient, NotFoundError, TurnError
 from ethos_sdk.stream import LIVE_LAST_EVENT_ID
 
 from .conftest import FAKE_KEY
-from .sse_server import HOLD, Received, Script, SSEServer, delta, frame, meta
+from .sse_server import HOLD, Received, Script, SSEServer, Step, delta, frame, meta
 
 RUN_START = '{"type":"run_start","provider":"p","model":"m","source":"global","traceId":"t-%s"}'
 
@@ -69,14 +69,9 @@ TOOL_TURN = [
 
 
 def test_ask_on_existing_session_subscribes_live_before_sending(server: SSEServer, chat: Chat) -> None:
-    server.add(
-        Script(
-            [meta(), chat.sent]  # nothing is sent on the stream until chat.send was called
-            + [delta(40, "tail of another turn"), done(41, "other", "other")]
-            + TOOL_TURN
-            + [HOLD]
-        )
-    )
+    steps: List[Step] = [meta(), chat.sent]  # nothing more is sent until chat.send was called
+    steps += [delta(40, "tail of another turn"), done(41, "other", "other"), *TOOL_TURN, HOLD]
+    server.add(Script(steps))
     printed: List[str] = []
     reply = client_for(server).chat.ask(
         "What is 2+2?", session_id="sess-1", on_event=lambda e: printed.append(e["type"]), timeout=10
