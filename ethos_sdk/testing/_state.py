@@ -419,7 +419,8 @@ class State:
         thread = threading.Thread(
             target=self._run_turn, args=(turn, data["text"]), name=f"ethos-turn-{turn_id}", daemon=True
         )
-        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        with self.lock:
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
         return {"sessionId": session_id, "turnId": turn_id}
 
@@ -533,6 +534,8 @@ class State:
     def join_turns(self, timeout: float) -> None:
         """Wait (at most ``timeout`` seconds in all) for background turns to finish."""
         deadline = time.monotonic() + timeout
-        for thread in list(self._threads):
+        with self.lock:
+            threads = list(self._threads)
+        for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
 
