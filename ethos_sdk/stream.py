@@ -341,14 +341,22 @@ class EventStream:
         headers.update(self._extra_headers)
         path = "/sse/sessions/" + quote(self.session_id, safe="")
         transport = self._client._transport
+        # Waiting for the answer's headers is part of connecting: a server that
+        # accepts and never answers must not hold us for idle_timeout.
         response = transport.get(
             path,
             headers=headers,
-            timeout=(self.connect_timeout, self.idle_timeout),
+            timeout=(self.connect_timeout, self.connect_timeout),
             stream=True,
         )
         with self._lock:
             self._response = response
+        sock = _socket_of(response)
+        if sock is not None:
+            try:
+                sock.settimeout(self.idle_timeout)  # from now on, silence means idle
+            except OSError:
+                pass
         try:
             if not 200 <= response.status_code < 300:
                 raise StreamError(
