@@ -37,11 +37,16 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
     from .stream import EventStream
 
 __all__ = [
     "EthosClient",
     "EventStream",
+    "TurnResult",
+    "TurnStream",
+    "TurnUsage",
+    "ToolCall",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
@@ -67,10 +72,17 @@ __all__ = [
 ]
 
 
+_TURN_NAMES = frozenset({"TurnResult", "TurnStream", "TurnUsage", "ToolCall"})
+
+
 def __getattr__(name: str) -> Any:
-    # EventStream pulls in sseclient; load it only when someone asks for it.
+    # The event stream pulls in sseclient; load it only when someone asks for it.
     if name == "EventStream":
         from .stream import EventStream
 
         return EventStream
+    if name in _TURN_NAMES:
+        from . import _turn
+
+        return getattr(_turn, name)
     raise AttributeError(f"module 'ethos_sdk' has no attribute {name!r}")

@@ -299,3 +299,14 @@ def test_importing_the_package_loads_no_namespace_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_stream_and_turn_types_are_public_and_loaded_on_demand() -> None:
+    from ethos_sdk import EventStream, ToolCall, TurnResult, TurnStream, TurnUsage
+    from ethos_sdk._turn import TurnResult as Private
+    from ethos_sdk.stream import EventStream as StreamClass
+
+    assert TurnResult is Private and EventStream is StreamClass
+    assert {ToolCall.__name__, TurnStream.__name__, TurnUsage.__name__} == {"ToolCall", "TurnStream", "TurnUsage"}
+    with pytest.raises(AttributeError):
+        ethos_sdk.NoSuchThing  # noqa: B018
