@@ -1,0 +1,128 @@
+"""Write one reference page per ``EthosClient`` namespace, from the package itself, at build time.
+
+The pages go to ``docs/reference/namespaces/`` (git-ignored), so adding a
+namespace or a method to the SDK is all it takes for the docs to show it.
+Nested namespaces (``client.a2a.peers``) get their own section on their
+parent's page. ``procedures.rst`` lists every procedure the SDK has a method
+for, read from the last line of each method's docstring.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+from sphinx.application import Sphinx
+
+_PROCEDURE_LINE = re.compile(r"``([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)+)``\s*·\s*([A-Za-z-]+)\s*·")
+
+
+def _namespace_properties(cls: type) -> List[Tuple[str, cached_property[Any]]]:
+    return [
+        (name, attr)
+        for name, attr in vars(cls).items()
+        if isinstance(attr, cached_property) and not name.startswith("_")
+    ]
+
+
+def _procedure(obj: Any) -> Tuple[str, str] | None:
+    match = _PROCEDURE_LINE.search(inspect.getdoc(obj) or "")
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _underline(title: str, char: str) -> str:
+    return f"{title}\n{char * len(title)}\n"
+
+
+def _walk(
+    namespace: Any, path: str, out: List[str], procedures: List[Tuple[str, str, str, str]], level: int
+) -> None:
+    from ethos_sdk.namespaces._base import Namespace
+
+    cls = type(namespace)
+    qualname = f"{cls.__module__}.{cls.__qualname__}"
+    for name, member in inspect.getmembers(cls, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        found = _procedure(member)
+        if found:
+            procedures.append((found[0], found[1], f"{path}.{name}", f"{qualname}.{name}"))
+    out.append(f".. autoclass:: {qualname}\n   :members:\n   :member-order: bysource\n")
+    for name, _prop in _namespace_properties(cls):
+        child = getattr(namespace, name)
+        if isinstance(child, Namespace):
+            out.append(_underline(f"{path}.{name}", "-" if level == 0 else "~"))
+            _walk(child, f"{path}.{name}", out, procedures, level + 1)
+
+
+def generate(app: Sphinx) -> None:
+    from ethos_sdk import EthosClient
+    from ethos_sdk.namespaces._base import Namespace
+
+    target = Path(app.srcdir) / "reference" / "namespaces"
+    target.mkdir(parents=True, exist_ok=True)
+    # A client that is never used to send anything: it only builds the namespace objects.
+    client = EthosClient("http://127.0.0.1:9", api_key="sk-ethos-" + "0" * 64)
+
+    pages: Dict[str, str] = {}
+    procedures: List[Tuple[str, str, str, str]] = []
+    rows: List[Tuple[str, str]] = []
+    for name, prop in sorted(_namespace_properties(EthosClient)):
+        namespace = getattr(client, name)
+        if not isinstance(namespace, Namespace):
+            continue
+        summary = (inspect.getdoc(prop.func) or "").split("\n", 1)[0]
+        out = [
+            f".. This page is generated from the package at build time; do not edit it.\n",
+            _underline(f"client.{name}", "="),
+            f"{summary}\n",
+            f".. currentmodule:: {type(namespace).__module__}\n",
+        ]
+        _walk(namespace, f"client.{name}", out, procedures, 0)
+        pages[name] = "\n".join(out)
+        rows.append((name, summary))
+    client.close()
+
+    index = [
+        ".. This page is generated from the package at build time; do not edit it.\n",
+        _underline("Namespaces", "="),
+        "Each namespace of the Ethos contract is a property of :class:`~ethos_sdk.EthosClient`, "
+        "built on first use; each procedure is one of its methods. The last line of every "
+        "method's description names the procedure, its stability tier and the API-key scope "
+        "it needs. :doc:`procedures` lists them all.\n",
+        ".. list-table::\n   :header-rows: 1\n   :widths: 25 75\n\n   * - Namespace\n     - What it is for\n",
+    ]
+    for name, summary in rows:
+        index.append(f"   * - :doc:`client.{name} <{name}>`\n     - {summary}\n")
+    index.append(".. toctree::\n   :hidden:\n\n   procedures\n" + "".join(f"   {n}\n" for n, _ in rows))
+    pages["index"] = "\n".join(index)
+
+    table = [
+        ".. This page is generated from the package at build time; do not edit it.\n",
+        _underline("Every procedure", "="),
+        f"The {len(procedures)} procedures this SDK has a method for, by contract name. "
+        "A procedure that is not here (a newer server's) is still reachable with "
+        ":meth:`EthosClient.call <ethos_sdk.EthosClient.call>`.\n",
+        ".. list-table::\n   :header-rows: 1\n   :widths: 35 15 50\n\n"
+        "   * - Procedure\n     - Tier\n     - Method\n",
+    ]
+    for procedure, tier, path, target_name in sorted(procedures):
+        table.append(f"   * - ``{procedure}``\n     - {tier}\n     - :meth:`{path}() <{target_name}>`\n")
+    pages["procedures"] = "\n".join(table)
+
+    for name, text in pages.items():
+        page = target / f"{name}.rst"
+        # Rewrite only what changed, so incremental builds stay incremental.
+        if not page.exists() or page.read_text(encoding="utf-8") != text:
+            page.write_text(text, encoding="utf-8")
+    for stale in target.glob("*.rst"):
+        if stale.stem not in pages:
+            stale.unlink()
+
+
+def setup(app: Sphinx) -> Dict[str, Any]:
+    app.connect("builder-inited", generate)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
