@@ -17,15 +17,14 @@ with connect() as client:
     with client.chat.stream(PROMPT, timeout=300) as turn:
         print(f"session {turn.session_id}")
         for event in turn:
-            kind = event["type"]
-            if kind == "tool_start":
+            if event["type"] == "tool_start":
                 print(f"-> tool {event['toolName']} called with {json.dumps(event['args'])}")
-            elif kind == "tool_end":
+            elif event["type"] == "tool_end":
                 status = "ok" if event["ok"] else "failed"
                 print(f"<- tool {event['toolName']} {status} in {event['durationMs']} ms: {event.get('result')}")
-            elif kind == "text_delta":
+            elif event["type"] == "text_delta":
                 print(event["text"], end="", flush=True)
-            elif kind == "done":
+            elif event["type"] == "done":
                 print(f"\n[done after {event['turnCount']} model call(s)]")
-            elif kind == "error":
+            elif event["type"] == "error":
                 print(f"\n[the turn failed: {event['error']}]")

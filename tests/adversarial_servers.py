@@ -27,7 +27,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
-from .conftest import report
+from .conftest import report as report  # re-exported for the test modules
 
 SOCKET_TIMEOUT = 10.0
 

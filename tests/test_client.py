@@ -8,6 +8,7 @@ import os
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -25,7 +26,7 @@ from .conftest import FAKE_KEY
 
 BASE = "http://127.0.0.1:3000"
 LIST_URL = f"{BASE}/rpc/sessions/list"
-EMPTY_PAGE = {"json": {"items": [], "nextCursor": None}}
+EMPTY_PAGE: dict[str, Any] = {"json": {"items": [], "nextCursor": None}}
 TOKEN = "f" * 64
 
 

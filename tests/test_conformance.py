@@ -17,7 +17,7 @@ For each procedure this checks, by introspection and by a real call through
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import responses
@@ -55,7 +55,7 @@ def _call_problems(procedure: str, entry: dict[str, Any]) -> list[str]:
     with responses.RequestsMock() as mock:
         mock.post(url, json={"json": {}})
         method(*args, **kwargs)
-        sent = json.loads(mock.calls[0].request.body)
+        sent = json.loads(cast(bytes, mock.calls[0].request.body))
     if sent != {"json": expected_input}:
         return [f"sent {sent!r}, expected {{'json': {expected_input!r}}}"]
     return []

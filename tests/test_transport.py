@@ -8,7 +8,7 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import requests
@@ -38,7 +38,7 @@ from .wire import load_exchange
 BASE = "http://127.0.0.1:3000"
 LIST_URL = f"{BASE}/rpc/sessions/list"
 SEND_URL = f"{BASE}/rpc/chat/send"
-PAGE = {"json": {"items": [], "nextCursor": None}}
+PAGE: dict[str, Any] = {"json": {"items": [], "nextCursor": None}}
 
 
 @pytest.fixture
@@ -373,7 +373,7 @@ def test_timeouts_default_and_can_be_set_per_client_and_per_call() -> None:
         custom.sessions.list()
         custom.sessions.list(timeout=(1, 30))
         custom.call("sessions.list", {}, timeout=None)
-        seen = [call.request.req_kwargs["timeout"] for call in mock.calls]
+        seen = [cast(Any, call.request).req_kwargs["timeout"] for call in mock.calls]
     assert seen == [(5.0, 60.0), 2.5, (1, 30), None]
 
 
