@@ -105,15 +105,25 @@ def _apply(root: Any, entry: Any) -> Any:
     if decoder is None:
         raise MetaError(f"unknown meta type code {code!r:.40}")
     if not path:
-        return decoder(root)
+        return _decode_value(decoder, code, root)
     parent = root
     for segment in path[:-1]:
         parent = _child(parent, segment)
     last = path[-1]
     _child(parent, last)  # validates the final segment
     key = int(last) if isinstance(parent, list) else last
-    parent[key] = decoder(parent[key])
+    parent[key] = _decode_value(decoder, code, parent[key])
     return root
+
+
+def _decode_value(decoder: Callable[[Any], Any], code: int, value: Any) -> Any:
+    """``decoder(value)``, with a value that does not parse reported as a :class:`MetaError`."""
+    try:
+        return decoder(value)
+    except MetaError:
+        raise
+    except (ValueError, TypeError, OverflowError) as exc:  # int(""), a bad ISO date, ...
+        raise MetaError(f"meta type {code} does not fit {value!r:.40}: {exc}") from exc
 
 
 def _child(container: Any, segment: Any) -> Any:

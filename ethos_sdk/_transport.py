@@ -203,7 +203,7 @@ def status_error(
     body: Any = None
     try:
         body = json.loads(text) if text.strip() else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to decode
         body = None
 
     code: str | None = None
