@@ -354,7 +354,7 @@ def bench_throughput(quick: bool) -> None:
         for framing in ("chunked", "close"):
             spec = f"bulk-{framing}-{n}"
             sdk_t, base_t = [], []
-            for i in range(1 if quick else 2):
+            for i in range(1 if quick else 3):
                 for kind in (("sdk", "base") if i % 2 == 0 else ("base", "sdk")):
                     if kind == "sdk":
                         elapsed, got = sdk_events(base_url, spec, n)
