@@ -186,12 +186,14 @@ class _FrameParser:
                     id_end = frame.find(b"\n", data_end + 5)
                     if id_end == len(frame) - 2 and frame.endswith(b"\n\n"):
                         event = make()
-                        event.id = frame[data_end + 5 : id_end].decode(encoding)
-                        event.data = frame[6:data_end].decode(encoding)
+                        # Bytes that are not UTF-8 become U+FFFD, as in browsers, not an exception.
+                        event.id = frame[data_end + 5 : id_end].decode(encoding, "replace")
+                        event.data = frame[6:data_end].decode(encoding, "replace")
                         if debug:
                             logger.debug("Dispatching %s...", event)
                         yield event
                         continue
+            frame = frame.decode(encoding, "replace").encode(encoding)  # sseclient decodes strictly
             yield from sseclient.SSEClient(iter((frame,)), encoding).events()
 
 
@@ -554,7 +556,7 @@ class EventStream:
         seq = _parse_id(frame.id)
         try:
             obj: Any = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to decode
             obj = None
         well_formed = isinstance(obj, dict) and isinstance(obj.get("type"), str)
 

@@ -146,7 +146,6 @@ def test_valid_frames_are_never_lost_at_any_split_point(
     assert stream.last_seq == len(events)
 
 
-@pytest.mark.xfail(strict=True, reason="EventStream decodes frames strictly; fixed with stream.py's next commit")
 def test_hostile_sse_examples_that_once_broke_parsers() -> None:
     """Invalid UTF-8 in a frame, a JSON nesting bomb, a NUL in the id: skipped, not raised; good frames kept."""
     good = b'data: {"type":"done","text":"ok"}\nid: 3\n\n'
