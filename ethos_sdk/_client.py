@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 import warnings
 from functools import cached_property
 from types import TracebackType
@@ -141,6 +140,8 @@ class EthosClient:
                     InsecureCredentialWarning,
                     stacklevel=2,
                 )
+
+        import uuid  # not at the top: it adds milliseconds to ``import ethos_sdk``
 
         self.client_id: str = client_id or f"ethos-sdk-python-{uuid.uuid4().hex[:16]}"
         """The ``clientId`` that ``chat.send`` reports unless a call gives its own."""

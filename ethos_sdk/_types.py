@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, Tuple, Union
-
-from typing_extensions import TypeAlias
+from typing import Final, Tuple, TypeAlias, Union
 
 __all__ = ["NOT_GIVEN", "NotGiven", "Timeout"]
 
