@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import random
 import threading
-from typing import Any, Dict, List
+from typing import Any, List
 
 from ethos_sdk.testing import LocalEthosServer
 
@@ -48,7 +48,7 @@ def test_32_threads_share_one_client_for_2000_calls_without_crossed_answers() ->
                 kind = n % 3
                 try:
                     if kind == 0:
-                        got: Dict[str, Any] = client.sessions.get(session_id)
+                        got: Any = client.sessions.get(session_id)
                         ok = got["session"]["id"] == session_id
                     elif kind == 1:
                         title = f"t-{index}-{n}"
