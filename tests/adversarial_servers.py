@@ -202,6 +202,15 @@ class RawServer:
             except OSError:
                 return
 
+    def drop_all(self) -> None:
+        with self.lock:
+            conns = list(self._conns)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def stop(self) -> None:
         self.stopping.set()
         self._accept_thread.join(timeout=5)
@@ -284,6 +293,14 @@ class EventLogServer:
             return
         conn.sendall(body)
         server.hold(conn)
+
+    def append(self, events: List[Dict[str, Any]]) -> None:
+        with self.lock:
+            self.events.extend(events)
+
+    def drop_all(self) -> None:
+        """Cut every open connection abruptly (the client sees the body end)."""
+        self.raw.drop_all()
 
     def stop(self) -> None:
         self.raw.stop()
