@@ -26,6 +26,7 @@ from .errors import (
     APIStatusError,
     APITimeoutError,
     UnexpectedResponseError,
+    _register_secret,
     redact,
     status_error_class,
 )
@@ -316,6 +317,7 @@ class Transport:
             "Content-Type": "application/json",
         }
         headers.update(self.extra_headers)
+        _register_secret(self.credentials.secret)  # masked in every error, even when a server echoes it
         name, value = self.credentials.header()
         headers[name] = value
         origin = self.effective_origin()

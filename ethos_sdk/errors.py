@@ -55,8 +55,20 @@ _SECRET_PATTERNS = (
 )
 
 
+_KNOWN_SECRETS: set[str] = set()
+"""The credentials clients of this process send, masked wherever they appear (a server may echo them)."""
+
+
+def _register_secret(secret: str) -> None:
+    if len(secret) >= 8:  # a shorter value would mask ordinary words
+        _KNOWN_SECRETS.add(secret)
+
+
 def redact(text: str) -> str:
     """Mask anything in ``text`` that looks like an Ethos API key, cookie or login token."""
+    for secret in tuple(_KNOWN_SECRETS):
+        if secret in text:
+            text = text.replace(secret, "***")
     text = _SECRET_PATTERNS[0].sub("sk-ethos-***", text)
     for pattern in _SECRET_PATTERNS[1:]:
         text = pattern.sub(r"\1***", text)
