@@ -7,6 +7,7 @@ import warnings
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Mapping
+from urllib.parse import urlsplit
 
 import requests
 
@@ -131,9 +132,11 @@ class EthosClient:
             raise ConfigurationError("pass either api_key or cookie, not both")
 
         credentials = self._find_credentials(base, api_key, cookie)
-        if credentials.mode == "bearer" and not is_loopback(base) and base.startswith("http://"):
-            if base not in _warned_plain_http:
-                _warned_plain_http.add(base)
+        address = urlsplit(base)
+        if credentials.mode == "bearer" and address.scheme.lower() == "http" and not is_loopback(base):
+            host = address.netloc.lower()  # one warning per server, however its URL is spelled
+            if host not in _warned_plain_http:
+                _warned_plain_http.add(host)
                 warnings.warn(
                     f"sending an API key over plain HTTP to {base}: anyone on the network "
                     "can read it. Use https:// for servers that are not on this machine.",

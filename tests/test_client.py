@@ -116,9 +116,12 @@ def test_token_file_readable_by_others_is_refused_with_a_warning(
 def test_bearer_key_over_plain_http_to_another_host_warns_once() -> None:
     with pytest.warns(InsecureCredentialWarning, match="plain HTTP"):
         EthosClient("http://ethos.internal.example:3000", api_key=FAKE_KEY)
+    with pytest.warns(InsecureCredentialWarning, match="plain HTTP"):
+        EthosClient("Http://other.internal.example", api_key=FAKE_KEY)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         EthosClient("http://ethos.internal.example:3000", api_key=FAKE_KEY)
+        EthosClient("HTTP://Ethos.Internal.Example:3000/ethos/", api_key=FAKE_KEY)
         EthosClient("https://ethos.example.com", api_key=FAKE_KEY)
         EthosClient("http://localhost:3000", api_key=FAKE_KEY)
 
