@@ -68,7 +68,7 @@ import urllib3.exceptions
 
 from ._transport import backoff_delay
 from .errors import APIConnectionError, APIStatusError, StreamError
-from .types.events import StreamEvent, StreamMeta
+from .types.events import StreamEvent
 
 if TYPE_CHECKING:
     from ._client import EthosClient

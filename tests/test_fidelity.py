@@ -16,7 +16,6 @@ import http.client
 import json
 import re
 import socket
-import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 

@@ -9,9 +9,8 @@ the server's own 403 explaining what to do.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 import requests
@@ -25,7 +24,7 @@ from ethos_sdk.types.voice import WakeRouteParam
 from .conftest import FAKE_KEY
 from .wire import load_exchange
 
-BASE = "http://127.0.0.1:3000"
+from .mocking import BASE, answer as ok, sent_body as sent
 
 
 @pytest.fixture
@@ -39,16 +38,6 @@ def client() -> Iterator[EthosClient]:
 def rsps() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock() as mock:
         yield mock
-
-
-def ok(rsps: responses.RequestsMock, path: str, output: Any) -> None:
-    rsps.post(f"{BASE}/rpc/{path}", json={"json": output})
-
-
-def sent(rsps: responses.RequestsMock, index: int = 0) -> Any:
-    body = rsps.calls[index].request.body
-    assert body is not None
-    return json.loads(body)
 
 
 # --- config ------------------------------------------------------------------

@@ -6,8 +6,7 @@ signs in with a cookie, as a user of them would.
 
 from __future__ import annotations
 
-import json
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 import responses
@@ -15,7 +14,7 @@ import responses
 from ethos_sdk import EthosClient
 from ethos_sdk.errors import ConflictError, InternalServerError
 
-BASE = "http://127.0.0.1:3000"
+from .mocking import BASE, answer as ok, sent_input as sent
 
 CRON_JOB = {
     "id": "job-1",
@@ -44,19 +43,6 @@ def client() -> Iterator[EthosClient]:
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock() as rsps:
         yield rsps
-
-
-def sent(rsps: responses.RequestsMock, index: int = 0) -> Any:
-    """The ``json`` input of the index-th request."""
-    body = rsps.calls[index].request.body
-    assert body is not None
-    envelope = json.loads(body)
-    assert set(envelope) == {"json"}
-    return envelope["json"]
-
-
-def ok(rsps: responses.RequestsMock, path: str, output: Any) -> None:
-    rsps.post(f"{BASE}/rpc/{path}", json={"json": output})
 
 
 # --- mcp ----------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -18,7 +17,7 @@ from ethos_sdk.types.personalities import Personality, PersonalityDetail, Person
 from .conftest import FAKE_KEY
 from .wire import Exchange, load_exchange
 
-BASE = "http://127.0.0.1:3000"
+from .mocking import BASE, answer as ok, sent_input as sent
 
 
 @pytest.fixture
@@ -32,17 +31,6 @@ def client() -> Iterator[EthosClient]:
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock() as rsps:
         yield rsps
-
-
-def sent(rsps: responses.RequestsMock, index: int = 0) -> Any:
-    """The ``json`` input of the index-th request."""
-    body = rsps.calls[index].request.body
-    assert body is not None
-    return json.loads(body)["json"]
-
-
-def ok(rsps: responses.RequestsMock, path: str, output: Any) -> None:
-    rsps.post(f"{BASE}/rpc/{path}", json={"json": output})
 
 
 # --- the request ------------------------------------------------------------

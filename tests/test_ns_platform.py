@@ -9,7 +9,6 @@ the types and errors the SDK promises.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -29,7 +28,7 @@ from ethos_sdk.types.api_keys import ApiKey, NewApiKey
 from .conftest import FAKE_KEY
 from .wire import Exchange, load_exchange
 
-BASE = "http://127.0.0.1:3000"
+from .mocking import BASE, answer as ok, sent_body as sent
 
 
 @pytest.fixture
@@ -44,17 +43,6 @@ def client() -> Iterator[EthosClient]:
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock() as rsps:
         yield rsps
-
-
-def ok(rsps: responses.RequestsMock, path: str, output: Any) -> None:
-    rsps.post(f"{BASE}/rpc/{path}", json={"json": output})
-
-
-def sent(rsps: responses.RequestsMock, index: int = 0) -> Any:
-    """The whole JSON body of the index-th request."""
-    body = rsps.calls[index].request.body
-    assert body is not None
-    return json.loads(body)
 
 
 def replay(rsps: responses.RequestsMock, wire_dir: Path, name: str) -> Exchange:

@@ -9,7 +9,6 @@ declare.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -28,7 +27,7 @@ from ethos_sdk.types.sessions import Message, Session, SessionDetail, ToolCall
 from .conftest import FAKE_KEY
 from .wire import Exchange, load_exchange
 
-BASE = "http://127.0.0.1:3000"
+from .mocking import BASE, answer as ok, sent_body as sent
 
 STABLE_NAMESPACES = ("sessions", "chat", "memory", "meta", "personalities")
 
@@ -44,17 +43,6 @@ def client() -> Iterator[EthosClient]:
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock() as rsps:
         yield rsps
-
-
-def sent(rsps: responses.RequestsMock, index: int = 0) -> Any:
-    """The whole JSON body of the index-th request."""
-    body = rsps.calls[index].request.body
-    assert body is not None
-    return json.loads(body)
-
-
-def ok(rsps: responses.RequestsMock, path: str, output: Any) -> None:
-    rsps.post(f"{BASE}/rpc/{path}", json={"json": output})
 
 
 def replay(rsps: responses.RequestsMock, wire_dir: Path, name: str) -> Exchange:

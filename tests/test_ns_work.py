@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator
 
 import pytest
@@ -11,7 +10,7 @@ import responses
 from ethos_sdk import EthosClient
 from ethos_sdk.errors import InternalServerError
 
-BASE = "http://127.0.0.1:3000"
+from .mocking import BASE, answer as ok, sent_input as sent
 
 
 @pytest.fixture
@@ -25,19 +24,6 @@ def client() -> Iterator[EthosClient]:
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock() as rsps:
         yield rsps
-
-
-def sent(rsps: responses.RequestsMock, index: int = 0) -> Any:
-    """The ``json`` input of the index-th request (the whole body must be the oRPC envelope)."""
-    body = rsps.calls[index].request.body
-    assert body is not None
-    envelope = json.loads(body)
-    assert list(envelope) == ["json"]
-    return envelope["json"]
-
-
-def ok(rsps: responses.RequestsMock, path: str, output: Any) -> None:
-    rsps.post(f"{BASE}/rpc/{path}", json={"json": output})
 
 
 TASK: dict[str, Any] = {
