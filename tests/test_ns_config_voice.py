@@ -22,9 +22,8 @@ from ethos_sdk.namespaces.voice import VoiceLaneMode
 from ethos_sdk.types.voice import WakeRouteParam
 
 from .conftest import FAKE_KEY
-from .wire import load_exchange
-
 from .mocking import BASE, answer as ok, sent_body as sent
+from .wire import load_exchange
 
 
 @pytest.fixture

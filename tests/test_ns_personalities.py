@@ -15,9 +15,8 @@ from ethos_sdk.errors import InternalServerError, NotFoundError, PermissionDenie
 from ethos_sdk.types.personalities import Personality, PersonalityDetail, PersonalityPage
 
 from .conftest import FAKE_KEY
-from .wire import Exchange, load_exchange
-
 from .mocking import BASE, answer as ok, sent_input as sent
+from .wire import Exchange, load_exchange
 
 
 @pytest.fixture

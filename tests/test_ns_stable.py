@@ -15,7 +15,6 @@ from typing import Any, Iterator
 
 import pytest
 import responses
-from typing_extensions import get_type_hints
 
 from ethos_sdk import EthosClient
 from ethos_sdk.errors import InternalServerError, NotFoundError, PermissionDeniedError
@@ -25,9 +24,7 @@ from ethos_sdk.types.meta import Capabilities
 from ethos_sdk.types.sessions import Message, Session, SessionDetail, ToolCall
 
 from .conftest import FAKE_KEY
-from .wire import Exchange, load_exchange
-
-from .mocking import BASE, answer as ok, sent_body as sent
+from .mocking import BASE, answer as ok, assert_shape, replay, sent_body as sent
 
 STABLE_NAMESPACES = ("sessions", "chat", "memory", "meta", "personalities")
 
@@ -43,27 +40,6 @@ def client() -> Iterator[EthosClient]:
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock() as rsps:
         yield rsps
-
-
-def replay(rsps: responses.RequestsMock, wire_dir: Path, name: str) -> Exchange:
-    """Answer the recorded request with the recorded response, byte for byte."""
-    exchange = load_exchange(wire_dir / f"{name}.txt")
-    rsps.post(
-        f"{BASE}{exchange.target}",
-        body=exchange.response.body,
-        status=exchange.status,
-        content_type=exchange.response.header("content-type") or "application/json",
-    )
-    return exchange
-
-
-def assert_shape(value: Any, typed_dict: Any) -> None:
-    """``value`` has every required key of ``typed_dict`` and no key it does not declare."""
-    declared = set(get_type_hints(typed_dict))
-    required = set(typed_dict.__required_keys__)
-    assert isinstance(value, dict)
-    assert required <= set(value), f"missing {sorted(required - set(value))}"
-    assert set(value) <= declared, f"undeclared {sorted(set(value) - declared)}"
 
 
 def snake(name: str) -> str:
