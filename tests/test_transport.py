@@ -421,3 +421,8 @@ def test_connection_error_names_no_secret() -> None:
         client.sessions.list()
     assert FAKE_KEY not in str(info.value) and "sessions/list" in str(info.value)
     assert json.dumps(info.value.request_id)
+
+
+def test_iterate_pages_reads_the_list_under_the_named_key() -> None:
+    pages = {None: {"entries": [1], "nextCursor": "a"}, "a": {"entries": [2], "nextCursor": None}}
+    assert list(iterate_pages(lambda cursor: pages[cursor], items_key="entries")) == [1, 2]

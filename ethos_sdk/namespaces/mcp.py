@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Sequence, cast
+from typing import Iterator, Mapping, Sequence, cast
 
 from .._pagination import iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
@@ -288,8 +288,8 @@ class MCP(Namespace):
                 print(tool["name"])
         """
 
-        def fetch(cursor: str | None) -> Mapping[str, Any]:
-            page = self.server_tools(
+        def fetch(cursor: str | None) -> ServerToolPage:
+            return self.server_tools(
                 personality_id,
                 server_name,
                 limit=limit,
@@ -297,9 +297,8 @@ class MCP(Namespace):
                 timeout=timeout,
                 extra_headers=extra_headers,
             )
-            return {"items": page.get("tools"), "nextCursor": page.get("nextCursor")}
 
-        return iterate_pages(fetch)
+        return iterate_pages(fetch, items_key="tools")
 
     def personality_servers(
         self,

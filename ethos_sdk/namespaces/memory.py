@@ -252,8 +252,8 @@ class Memory(Namespace):
                 print(entry["key"], entry["diff"])
         """
 
-        def fetch(cursor: str | None) -> Mapping[str, object]:
-            page = self.history(
+        def fetch(cursor: str | None) -> HistoryPage:
+            return self.history(
                 personality_id,
                 key=key,
                 source=source,
@@ -264,10 +264,8 @@ class Memory(Namespace):
                 timeout=timeout,
                 extra_headers=extra_headers,
             )
-            # This page lists its items under "entries", not "items".
-            return {"items": page.get("entries"), "nextCursor": page.get("nextCursor")}
 
-        return iterate_pages(fetch)
+        return iterate_pages(fetch, items_key="entries")
 
     def history_blob(
         self,
