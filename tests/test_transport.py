@@ -424,5 +424,8 @@ def test_connection_error_names_no_secret() -> None:
 
 
 def test_iterate_pages_reads_the_list_under_the_named_key() -> None:
-    pages = {None: {"entries": [1], "nextCursor": "a"}, "a": {"entries": [2], "nextCursor": None}}
+    pages: dict[str | None, dict[str, Any]] = {
+        None: {"entries": [1], "nextCursor": "a"},
+        "a": {"entries": [2], "nextCursor": None},
+    }
     assert list(iterate_pages(lambda cursor: pages[cursor], items_key="entries")) == [1, 2]
