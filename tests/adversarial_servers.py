@@ -28,8 +28,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 import pytest
 
 from .conftest import report as report  # re-exported for the test modules
+from .loopback import LoopbackServer
 
-SOCKET_TIMEOUT = 10.0
 
 
 # -- figures ------------------------------------------------------------------------
@@ -127,47 +127,18 @@ def reset(conn: socket.socket) -> None:
     conn.close()
 
 
-class RawServer:
+class RawServer(LoopbackServer):
     """Accept on 127.0.0.1 and let ``behaviour`` answer each request; keep-alive when it returns True."""
 
     def __init__(self, behaviour: Behaviour, *, keep_alive: bool = False) -> None:
         self.behaviour = behaviour
         self.keep_alive = keep_alive
         self.requests: List[Request] = []
-        self.accepted = 0
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self._threads: List[threading.Thread] = []
-        self._conns: List[socket.socket] = []
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(128)
-        self._listener.settimeout(0.05)
-        self.port: int = self._listener.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._accept_thread = threading.Thread(target=self._accept_loop, daemon=True)
-        self._accept_thread.start()
+        super().__init__()
 
     def count(self, path_suffix: str) -> int:
         with self.lock:
             return sum(1 for r in self.requests if r.path.endswith(path_suffix))
-
-    def _accept_loop(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            conn.settimeout(SOCKET_TIMEOUT)
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            with self.lock:
-                self.accepted += 1
-                self._conns.append(conn)
-                self._threads.append(thread)
-            thread.start()
 
     def _serve(self, conn: socket.socket) -> None:
         try:
@@ -210,31 +181,6 @@ class RawServer:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self._accept_thread.join(timeout=5)
-        with self.lock:
-            conns, threads = list(self._conns), list(self._threads)
-        for conn in conns:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        for thread in threads:
-            thread.join(timeout=5)
-        for conn in conns:
-            try:
-                conn.close()
-            except OSError:
-                pass
-        self._listener.close()
-
-    def __enter__(self) -> "RawServer":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # -- an SSE server with a controllable event log ------------------------------------------

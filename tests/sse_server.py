@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
+from .loopback import LoopbackServer
+
 HOLD = "hold"
 CLOSE = "close"
 
@@ -28,7 +30,6 @@ Step = Union[bytes, float, str, threading.Event]
 
 PostHandler = Callable[["Received", bytes], Tuple[str, bytes]]
 
-SOCKET_TIMEOUT = 10.0
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Received:
         return self.headers.get(name.lower())
 
 
-class SSEServer:
+class SSEServer(LoopbackServer):
     """Serve scripts in order on 127.0.0.1; once they run out, repeat ``default`` (or hold)."""
 
     def __init__(
@@ -72,24 +73,12 @@ class SSEServer:
         self.requests: List[Received] = []
         self.hung_up = 0
         """Held connections the client closed."""
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._threads: List[threading.Thread] = []
-        self._conns: List[socket.socket] = []
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(16)
-        self._listener.settimeout(0.05)
-        self.port: int = self._listener.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._accept_thread = threading.Thread(target=self._accept_loop, daemon=True)
-        self._accept_thread.start()
+        super().__init__()
 
     # -- control ---------------------------------------------------------------
 
     def add(self, *scripts: Script) -> None:
-        with self._lock:
+        with self.lock:
             self._scripts.extend(scripts)
 
     def wait_for_requests(self, count: int, timeout: float = 5.0) -> bool:
@@ -100,42 +89,7 @@ class SSEServer:
             time.sleep(0.005)
         return False
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._accept_thread.join(timeout=5)
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        for thread in list(self._threads):
-            thread.join(timeout=5)
-        self._listener.close()
-
-    def __enter__(self) -> SSEServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     # -- serving ---------------------------------------------------------------
-
-    def _accept_loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            conn.settimeout(SOCKET_TIMEOUT)
-            with self._lock:
-                self._conns.append(conn)
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
 
     def _read_request(self, conn: socket.socket) -> Optional[Tuple[Received, bytes]]:
         data = b""
@@ -161,7 +115,7 @@ class SSEServer:
         return Received(method, path, headers, time.monotonic()), body
 
     def _next_script(self) -> Optional[Script]:
-        with self._lock:
+        with self.lock:
             if self._scripts:
                 return self._scripts.pop(0)
             return self.default
@@ -219,7 +173,7 @@ class SSEServer:
     def _steps(self, conn: socket.socket, steps: Sequence[Step], *, chunked: bool) -> bool:
         """Play the body steps; True when they ran out (the body may be ended)."""
         for step in steps:
-            if self._stop.is_set():
+            if self.stopping.is_set():
                 return False
             if isinstance(step, threading.Event):
                 step.wait(5.0)
@@ -229,7 +183,7 @@ class SSEServer:
                 else:
                     conn.sendall(step)
             elif isinstance(step, float):
-                if self._stop.wait(step):
+                if self.stopping.wait(step):
                     return False
             elif step == HOLD:
                 self._hold(conn)
@@ -241,7 +195,7 @@ class SSEServer:
     def _hold(self, conn: socket.socket) -> None:
         """Keep the connection open, silent, until the client leaves or the server stops."""
         conn.settimeout(0.05)
-        while not self._stop.is_set():
+        while not self.stopping.is_set():
             try:
                 if conn.recv(1) == b"":
                     self.hung_up += 1
