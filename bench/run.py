@@ -216,7 +216,7 @@ def bench_per_call(quick: bool) -> None:
     with server_process() as base_url:
         client = make_client(base_url)
         transport = client._transport
-        headers = transport.headers_for(None)  # the SDK's own headers, one fixed request id
+        headers, _ = transport.headers_for(None)  # the SDK's own headers, one fixed request id
         body = _envelope.encode_input({"limit": 1})
         url = f"{base_url}/rpc/sessions/list"
         timeout = transport.resolve_timeout(transport.timeout)
@@ -323,7 +323,7 @@ def sdk_events(base_url: str, spec: str, count: int) -> Tuple[float, int]:
 def baseline_events(base_url: str, spec: str, count: int) -> Tuple[float, int]:
     """Split lines and ``json.loads`` the data lines, reading the same socket the same way."""
     client = make_client(base_url)
-    headers = client._transport.headers_for(None, accept="text/event-stream")
+    headers, _ = client._transport.headers_for(None, accept="text/event-stream")
     got = 0
     loads = json.loads
     t = time.perf_counter()

@@ -339,17 +339,21 @@ class Transport:
 
     def headers_for(
         self, extra: Mapping[str, str] | None, *, accept: str | None = None
-    ) -> dict[str, str]:
+    ) -> tuple[dict[str, str], str]:
+        """The headers of one request, and its request id: the caller's ``x-request-id``, else a new one."""
         headers = dict(self._base_headers)
         if accept:
             headers["Accept"] = accept
         if extra:
             headers.update(extra)
-        if not any(k.lower() == "x-request-id" for k in headers):
-            import uuid  # loaded on the first call, not at import (with platform, ~4 ms)
+        for name, value in headers.items():
+            if name.lower() == "x-request-id":
+                return headers, value
+        import uuid  # loaded on the first call, not at import (with platform, ~4 ms)
 
-            headers["x-request-id"] = str(uuid.uuid4())
-        return headers
+        request_id = str(uuid.uuid4())
+        headers["x-request-id"] = request_id
+        return headers, request_id
 
     def resolve_timeout(self, timeout: Timeout | NotGiven) -> Timeout:
         return self.timeout if isinstance(timeout, NotGiven) else timeout
@@ -368,8 +372,7 @@ class Transport:
         """Call ``procedure`` with ``params`` and return its decoded output."""
         url = f"{self.base_url}/rpc/{procedure.replace('.', '/')}"
         body = _envelope.encode_input(params)
-        headers = self.headers_for(extra_headers)
-        request_id = next(v for k, v in headers.items() if k.lower() == "x-request-id")
+        headers, request_id = self.headers_for(extra_headers)
         limit = self.resolve_timeout(timeout)
         attempt = 0
         while True:
@@ -462,12 +465,11 @@ class Transport:
 
         A 3xx answer is returned to the caller, a 4xx/5xx raises.
         """
-        all_headers = self.headers_for(headers)
+        all_headers, request_id = self.headers_for(headers)
         all_headers.pop("Content-Type", None)
         if not credentials:
             all_headers.pop("Authorization", None)
             all_headers.pop("Cookie", None)
-        request_id = next(v for k, v in all_headers.items() if k.lower() == "x-request-id")
         try:
             response = self.session.get(
                 f"{self.base_url}{path}",
