@@ -1,43 +1,33 @@
-"""Shared fixtures: where the recorded server facts live, and small helpers."""
+"""Shared fixtures: the vendored contract and recorded exchanges, and small helpers."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-SHARED_DIR = Path(os.environ.get("ETHOS_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
-"""The folder beside the project root holding DESIGN.md, the contract and the wire captures."""
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT_PATH = ROOT / "contract" / "ethos-contract.json"
+"""The vendored contract: every procedure's input and output schema, tier and scope."""
+WIRE_DIR = ROOT / "tests" / "wire"
+"""The vendored raw exchanges recorded from a real Ethos server."""
 
 FAKE_KEY = "sk-ethos-" + "0123456789abcdef" * 4
 
 
-def _require(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path.name} not found: the shared server facts are expected in {SHARED_DIR}")
-    return path
-
-
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """``../shared``; tests that need it are skipped, with the reason, when it is absent."""
-    return _require(SHARED_DIR)
-
-
-@pytest.fixture(scope="session")
-def contract(shared_dir: Path) -> dict[str, Any]:
-    """The parsed ``ethos-contract.json``."""
-    data: dict[str, Any] = json.loads(_require(shared_dir / "ethos-contract.json").read_text())
+def contract() -> dict[str, Any]:
+    """The parsed ``contract/ethos-contract.json``."""
+    data: dict[str, Any] = json.loads(CONTRACT_PATH.read_text())
     return data
 
 
 @pytest.fixture(scope="session")
-def wire_dir(shared_dir: Path) -> Path:
-    """The folder of raw recorded exchanges."""
-    return _require(shared_dir / "ethos-wire")
+def wire_dir() -> Path:
+    """The folder of raw recorded exchanges, ``tests/wire``."""
+    return WIRE_DIR
 
 
 @pytest.fixture(autouse=True)

@@ -102,12 +102,9 @@ def problems_of(procedure: str, entry: dict[str, Any]) -> list[str]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "procedure" in metafunc.fixturenames:
-        from .conftest import SHARED_DIR
+        from .conftest import CONTRACT_PATH
 
-        path = SHARED_DIR / "ethos-contract.json"
-        names = sorted(json.loads(path.read_text())["procedures"]) if path.exists() else []
-        metafunc.parametrize("procedure", names or [pytest.param("-", marks=pytest.mark.skip(
-            reason=f"ethos-contract.json not found in {SHARED_DIR}"))])
+        metafunc.parametrize("procedure", sorted(json.loads(CONTRACT_PATH.read_text())["procedures"]))
 
 
 def test_procedure_matches_contract(procedure: str, contract: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 """Replay the recorded transcripts against ``LocalEthosServer`` and compare the answers.
 
-Each request of ``../shared/ethos-wire`` is sent again, in file-name order, to
+Each request of ``tests/wire`` is sent again, in file-name order, to
 one local server, after rewriting what cannot be replayed as it is: the
 recorded keys and cookie become live ones (with the scopes and origins each
 capture implies), and recorded session and key ids become the live ids the

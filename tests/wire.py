@@ -1,4 +1,4 @@
-"""Reading the recorded exchanges of ``../shared/ethos-wire``.
+"""Reading the recorded exchanges of ``tests/wire`` (vendored from a real server).
 
 Each ``NAME.txt.bin`` holds the raw request bytes, a line
 ``=====RESPONSE=====``, then the raw response bytes (chunked framing kept).
