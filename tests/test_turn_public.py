@@ -14,8 +14,8 @@ from ethos_sdk import APITimeoutError, EthosClient, StreamError, TurnError, Turn
 from ethos_sdk.testing import LocalEthosServer
 from ethos_sdk.types.events import StreamEvent
 
-from .test_stream_turn import Chat, client_for, delta, run_start
-from .sse_server import HOLD, Script, SSEServer, meta
+from .test_stream_turn import Chat, client_for, run_start
+from .sse_server import HOLD, Script, SSEServer, delta, meta
 
 
 @pytest.fixture(scope="module")
