@@ -88,7 +88,8 @@ _NAPOLEON_SECTIONS = {
     "raise", "raises", "references", "see also", "tip", "todo", "warning", "warnings",
     "warn", "warns", "yield", "yields",
 }
-_HEADING = re.compile(r"^(\S[^`]{0,60}):\s*$")
+# A line ending in "::" introduces a literal block (an example), never a heading.
+_HEADING = re.compile(r"^(\S[^`]{0,60}[^:]):\s*$")
 
 
 def _own_sections(app: object, what: str, name: str, obj: object,

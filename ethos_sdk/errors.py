@@ -1,6 +1,8 @@
 """Every error the SDK raises, rooted at :class:`EthosError`.
 
-The tree::
+The tree:
+
+.. code-block:: text
 
     EthosError
     |- ConfigurationError            bad arguments or environment, raised before any request
