@@ -257,7 +257,7 @@ class TurnStream:
 
     @property
     def text(self) -> str:
-        """The reply: the final answer once the turn is ``done``.
+        """The reply, which is the final answer once the turn is ``done``.
 
         Before that it is the text received so far (the ``text_delta`` events
         read up to now, ``""`` before the first), so it grows as you iterate.
