@@ -149,6 +149,19 @@ def test_example_compiles(example: Example) -> None:
         pytest.fail(f"{example.where}: not valid Python ({error.msg}, line {error.lineno}):\n{example.code}")
 
 
+def test_examples_import_names_that_exist() -> None:
+    """``from ethos_sdk.x import Y`` in an example names a real module and a real name."""
+    import importlib
+
+    wrong = []
+    for example in EXAMPLES:
+        for node in ast.walk(ast.parse(example.code)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "ethos_sdk":
+                module = importlib.import_module(node.module or "")
+                wrong += [f"{example.where}: {node.module}.{a.name}" for a in node.names if not hasattr(module, a.name)]
+    assert wrong == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
