@@ -183,7 +183,24 @@ def _public_alias(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
     )
 
 
+def _public_titles(app: Sphinx, doctree: Any, docname: str) -> None:
+    """Show a link's public name (``ethos_sdk.TurnStream``) when it points at a private path.
+
+    autodoc registers the real path of a class documented under its public
+    name (``ethos_sdk._turn.TurnStream``) as an alias; links made from type
+    hints use that path, and would show it when hovered.
+    """
+    from docutils import nodes
+
+    objects = app.env.get_domain("py").objects  # type: ignore[attr-defined]
+    for ref in doctree.findall(nodes.reference):
+        entry = objects.get(ref.get("reftitle", ""))
+        if entry is not None and entry.aliased:
+            ref["reftitle"] = entry.node_id
+
+
 def setup(app: Sphinx) -> Dict[str, Any]:
     app.connect("builder-inited", generate)
     app.connect("missing-reference", _public_alias)
+    app.connect("doctree-resolved", _public_titles)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
