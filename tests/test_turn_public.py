@@ -6,28 +6,16 @@ tool on ``USE_TOOL:<name>`` and fails a turn whose text contains ``FAIL``.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 
 from ethos_sdk import APITimeoutError, EthosClient, StreamError, TurnError, TurnResult, TurnStream
-from ethos_sdk.testing import LocalEthosServer
 from ethos_sdk.types.events import StreamEvent
 
-from .test_stream_turn import Chat, client_for, run_start
 from .sse_server import HOLD, Script, SSEServer, delta, meta
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LocalEthosServer]:
-    with LocalEthosServer() as running:
-        yield running
-
-
-@pytest.fixture
-def client(server: LocalEthosServer) -> Iterator[EthosClient]:
-    with server.client(timeout=10) as c:
-        yield c
+from .test_integration import client, server  # noqa: F401  (a LocalEthosServer per module, a client per test)
+from .test_stream_turn import Chat, client_for, run_start
 
 
 def _comparable(result: TurnResult) -> Dict[str, Any]:

@@ -8,28 +8,16 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import responses
 
 from ethos_sdk import BadRequestError, EthosClient
 from ethos_sdk.errors import python_path
-from ethos_sdk.testing import LocalEthosServer
 
 from .mocking import BASE, replay
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LocalEthosServer]:
-    with LocalEthosServer() as running:
-        yield running
-
-
-@pytest.fixture
-def client(server: LocalEthosServer) -> Iterator[EthosClient]:
-    with server.client(timeout=10) as c:
-        yield c
+from .test_integration import client, server  # noqa: F401  (a LocalEthosServer per module, a client per test)
 
 
 def test_a_camel_case_wire_key_is_named_as_the_parameter_too(client: EthosClient) -> None:
