@@ -29,8 +29,10 @@ bug report. It never contains an API key or a cookie.
 from __future__ import annotations
 
 import re
-from types import FrameType
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 __all__ = [
     "EthosError",
@@ -169,11 +171,9 @@ def _format_path(path: Any) -> str:
 
 _NOT_SENT = object()
 _NOT_PARAMETERS = frozenset({"self", "timeout", "extra_headers"})
-_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-
-
 def _snake(key: str) -> str:
-    return _CAMEL_HUMP.sub("_", key).lower()
+    # Compiled on first use (re caches it), not at import: only a 400 needs it.
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
 
 
 def python_path(path: Any, body: Any, arguments: Mapping[str, Any]) -> str | None:
