@@ -190,3 +190,32 @@ def test_the_tools_passages_agree_with_the_contract() -> None:
         text = " ".join(path.read_text(encoding="utf-8").split())
         assert "``tools:approve``" in text, path.name
         assert "API keys cannot" not in text, path.name
+
+
+def test_a_derived_type_shows_the_fields_and_meanings_it_inherits(built: Built) -> None:
+    section = _section(built.page("reference/namespaces/tasks.html"), "ethos_sdk.types.tasks.TaskDetail")
+    rows = {cells[0]: cells[1:] for cells in _rows(section)}
+    assert "What the task has cost so far" in rows["spendUsd"][3]  # written under Task, its base
+
+
+def test_every_public_typed_dict_has_an_entry(built: Built) -> None:
+    import importlib
+
+    from typing_extensions import is_typeddict
+
+    pages = "".join(p.read_text(encoding="utf-8") for p in (built.out / "reference" / "namespaces").glob("*.html"))
+    missing, fields, explained = [], 0, 0
+    for module_path in sorted((ROOT / "ethos_sdk" / "types").glob("[a-z]*.py")):
+        module = importlib.import_module(f"ethos_sdk.types.{module_path.stem}")
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if is_typeddict(obj) and obj.__module__ == module.__name__:
+                anchor = f'id="{module.__name__}.{name}"'
+                if anchor not in pages:
+                    missing.append(f"{module.__name__}.{name}")
+                    continue
+                rows = _rows(_section(pages, f"{module.__name__}.{name}"))
+                fields += len(rows)
+                explained += sum(1 for row in rows if len(row) > 4 and row[4])
+    assert missing == []
+    report(f"docs: {fields} TypedDict fields listed, {explained} with a meaning from their docstring")
