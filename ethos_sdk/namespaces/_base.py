@@ -43,6 +43,12 @@ class Namespace:
             if params is None
             else {key: value for key, value in params.items() if not isinstance(value, NotGiven)}
         )
-        return self._client._transport.rpc(
-            procedure, body, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers
-        )
+        try:
+            return self._client._transport.rpc(
+                procedure, body, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers
+            )
+        except Exception as error:
+            from ..errors import name_parameters  # already loaded; imported here to keep _call one hunk
+
+            name_parameters(error, body)  # a 400's issues name the caller's parameters too
+            raise
