@@ -133,7 +133,7 @@ def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> fl
     return delay * (1.0 - 0.25 * rand())
 
 
-def _cannot_have_reached_server(exc: requests.exceptions.RequestException) -> bool:
+def _cannot_have_reached_server(exc: BaseException) -> bool:
     """True when the failure happened before a byte of the request was sent."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
@@ -386,7 +386,7 @@ class Pool:
         self.session = session
         self.closed = False
         self.adapter = session.get_adapter(base_url)
-        self.proxies: dict[str, str] = settings["proxies"]
+        self.proxies: Mapping[str, str] = settings["proxies"]
         self.verify: Any = settings["verify"]
         self.cert: Any = settings["cert"]
 
@@ -472,7 +472,9 @@ class Transport:
 
     def _rebuild_headers(self) -> None:
         # The session's own headers first (a session passed in keeps them), the SDK's over them.
-        merged = requests.structures.CaseInsensitiveDict(self.pool.session.headers)
+        merged: requests.structures.CaseInsensitiveDict[Any] = requests.structures.CaseInsensitiveDict(
+            self.pool.session.headers
+        )
         merged.update({
             "User-Agent": user_agent(),
             "Accept": "application/json",
@@ -485,7 +487,10 @@ class Transport:
         origin = self.effective_origin()
         if origin:
             merged["Origin"] = origin
-        self._base_headers = {k: v for k, v in merged.items() if v is not None}
+        self._base_headers = {
+            k: v if isinstance(v, str) else bytes(v).decode("latin-1")
+            for k, v in merged.items() if v is not None
+        }
         self._rpc_headers = {k.lower(): (k, v) for k, v in self._base_headers.items()}
 
     def effective_origin(self) -> str | None:
@@ -695,7 +700,7 @@ class Transport:
             response.close()
             raise
         response._content = b"".join(chunks)
-        response._content_consumed = True
+        setattr(response, "_content_consumed", True)  # as Response.content leaves it
 
     def _decode(self, response: requests.Response, request_id: str) -> Any:
         request_id = response.headers.get("x-request-id", request_id)
