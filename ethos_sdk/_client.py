@@ -73,9 +73,9 @@ _warned_plain_http: set[str] = set()
 def _check_base_url(value: str) -> str:
     """``value`` without a trailing slash, or a :class:`ConfigurationError` saying what is wrong."""
     base = value.strip().rstrip("/")
-    if "://" not in base:
-        raise ConfigurationError(f"base_url must start with http:// or https://, got {base!r}")
     parts = urlsplit(base)
+    if "://" not in base or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base_url must start with http:// or https://, got {base!r}")
     if parts.query or parts.fragment:
         raise ConfigurationError(
             f"base_url must not have a query or fragment, got {base!r}: give the server's address"

@@ -178,10 +178,16 @@ def test_a_path_prefix_is_kept() -> None:
         assert server.requests[0].path == "/ethos/rpc/sessions/list"
 
 
-@pytest.mark.parametrize("suffix", ["/rpc", "/sse", "/RPC/", "/ethos/rpc", "?x=1"])
+@pytest.mark.parametrize("suffix", ["/rpc", "/sse", "/RPC/", "/ethos/rpc", "?x=1", "#top"])
 def test_a_base_url_with_the_rpc_part_is_refused(suffix: str) -> None:
     with pytest.raises(ConfigurationError, match="base_url"):
         EthosClient("http://127.0.0.1:3000" + suffix, api_key=FAKE_KEY)
+
+
+@pytest.mark.parametrize("base", ["ftp://127.0.0.1:3000", "http://", "127.0.0.1:3000", "http://:3000"])
+def test_a_base_url_that_is_not_http_is_refused(base: str) -> None:
+    with pytest.raises(ConfigurationError, match="base_url must start with http"):
+        EthosClient(base, api_key=FAKE_KEY)
 
 
 def test_a_404_without_code_says_check_base_url() -> None:
