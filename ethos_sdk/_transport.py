@@ -617,16 +617,9 @@ class Transport:
             except _SEND_ERRORS as exc:
                 error = connection_error(exc, request_id, f"POST {path}", base_url=self.base_url)
                 safe = idempotent or _cannot_have_reached_server(exc)
-                if safe and attempt < self.max_retries:
-                    delay = backoff_delay(attempt)
-                    if deadline_at is None or time.monotonic() + delay < deadline_at:
-                        log.info(
-                            "%s: %s; retry %d of %d in %.2f s",
-                            procedure, error, attempt + 1, self.max_retries, delay,
-                        )
-                        self.sleep(delay)
-                        attempt += 1
-                        continue
+                if safe and self._waited_to_retry(procedure, error, attempt, backoff_delay(attempt), deadline_at):
+                    attempt += 1
+                    continue
                 raise error from exc
 
             status = response.status_code
@@ -646,19 +639,26 @@ class Transport:
                 response, request_id=request_id,
                 auth_mode=self.credentials.mode, procedure=procedure,
             )
-            if idempotent and status in RETRY_STATUSES and attempt < self.max_retries:
+            if idempotent and status in RETRY_STATUSES:
                 wait = error_obj.retry_after
                 if wait is None or wait <= MAX_RETRY_AFTER:
                     delay = backoff_delay(attempt) if wait is None else wait
-                    if deadline_at is None or time.monotonic() + delay < deadline_at:
-                        log.info(
-                            "%s: %d; retry %d of %d in %.2f s",
-                            procedure, status, attempt + 1, self.max_retries, delay,
-                        )
-                        self.sleep(delay)
+                    if self._waited_to_retry(procedure, status, attempt, delay, deadline_at):
                         attempt += 1
                         continue
             raise error_obj
+
+    def _waited_to_retry(
+        self, procedure: str, why: object, attempt: int, delay: float, deadline_at: float | None
+    ) -> bool:
+        """Wait ``delay`` before retry ``attempt + 1`` and say so; False when no retry is left or the wait would pass the deadline."""
+        if attempt >= self.max_retries:
+            return False
+        if deadline_at is not None and time.monotonic() + delay >= deadline_at:
+            return False
+        log.info("%s: %s; retry %d of %d in %.2f s", procedure, why, attempt + 1, self.max_retries, delay)
+        self.sleep(delay)
+        return True
 
     def _deadline_error(self, what: str, request_id: str) -> APITimeoutError:
         return APITimeoutError(
