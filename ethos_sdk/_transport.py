@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import os
 import random
 import time
 from datetime import timedelta as _timedelta
@@ -356,6 +357,31 @@ def _clip(timeout: Timeout, left: float) -> Timeout:
     return min(timeout, left)
 
 
+_ENVIRONMENT_NAMES = (
+    "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+    "no_proxy", "NO_PROXY", "REQUEST_METHOD", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+)
+"""The variables ``requests`` consults for an http(s) URL; their values key :data:`_SETTINGS`."""
+
+_SETTINGS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _environment_settings(session: requests.Session, base_url: str) -> dict[str, Any]:
+    """What ``requests`` would read from the environment for ``base_url`` with a fresh session.
+
+    The answer scans all of ``os.environ`` twice; clients made with the same
+    variables reuse it, so making a client stays cheap.
+    """
+    key = (base_url, *(os.environ.get(name) for name in _ENVIRONMENT_NAMES))
+    found = _SETTINGS.get(key)
+    if found is None:
+        found = dict(session.merge_environment_settings(base_url, {}, None, None, None))
+        if len(_SETTINGS) >= 64:
+            _SETTINGS.clear()
+        _SETTINGS[key] = found
+    return {**found, "proxies": dict(found["proxies"])}
+
+
 class Pool:
     """A ``requests.Session`` and what the environment said about the server, read once.
 
@@ -380,9 +406,11 @@ class Pool:
             adapter = requests.adapters.HTTPAdapter(pool_maxsize=max_connections)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
-        settings = session.merge_environment_settings(base_url, {}, None, None, None)
         if self.owned:
+            settings = _environment_settings(session, base_url)
             session.trust_env = False  # nothing reads the environment or ~/.netrc again
+        else:
+            settings = dict(session.merge_environment_settings(base_url, {}, None, None, None))
         self.session = session
         self.closed = False
         self.adapter = session.get_adapter(base_url)
@@ -782,8 +810,6 @@ _CaseInsensitiveDict = requests.structures.CaseInsensitiveDict
 
 def _log_from_environment() -> None:
     """``ETHOS_LOG=debug|info``: the ``ethos_sdk`` logger writes to stderr (read once, at import)."""
-    import os
-
     value = os.environ.get("ETHOS_LOG", "").strip().lower()
     if not value:
         return

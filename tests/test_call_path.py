@@ -66,7 +66,7 @@ def test_refused_connection_is_a_connection_error_naming_the_server() -> None:
     for attempt in (
         lambda: client.sessions.list(),
         lambda: client.chat.ask("hello"),
-        lambda: next(iter(client.events("s1", max_reconnects=0))),
+        lambda: next(iter(client.events("s1"))),
     ):
         with pytest.raises(APIConnectionError) as info:
             attempt()
@@ -76,7 +76,15 @@ def test_refused_connection_is_a_connection_error_naming_the_server() -> None:
         assert "timed out" not in text and FAKE_KEY not in text
 
 
-def test_unresolvable_host_is_a_connection_error() -> None:
+def test_unresolvable_host_is_a_connection_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.getaddrinfo
+
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "ethos-sdk-test.invalid":  # answered here: no query leaves the machine
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
     client = EthosClient("http://ethos-sdk-test.invalid:3000", cookie="c" * 32, max_retries=0)
     with pytest.raises(APIConnectionError) as info:
         client.sessions.list()
@@ -252,12 +260,19 @@ class Proxy(RawServer):
 def test_http_proxy_set_before_construction_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
-    with Proxy() as proxy:
+    with Proxy() as proxy, Proxy() as later:
         monkeypatch.setenv("HTTP_PROXY", proxy.url)
         client = EthosClient("http://ethos.example:3000", cookie="c" * 32, max_retries=0)
-        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")  # read then, not now
+        monkeypatch.setenv("HTTP_PROXY", later.url)  # read when the client was made, not now
         assert client.sessions.list() == {"items": [], "nextCursor": None}
         assert [r.path for r in proxy.requests] == ["http://ethos.example:3000/rpc/sessions/list"]
+        EthosClient("http://ethos.example:3000", cookie="c" * 32).sessions.list()  # a new client reads it anew
+        assert len(later.requests) == 1 and len(proxy.requests) == 1
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        direct = f"http://127.0.0.1:{closed_port()}"
+        with pytest.raises(APIConnectionError, match="could not connect"):  # bypassed: straight to the port
+            EthosClient(direct, cookie="c" * 32, max_retries=0).sessions.list()
+        assert len(later.requests) == 1
 
 
 def test_a_passed_in_session_keeps_its_proxies_and_headers(monkeypatch: pytest.MonkeyPatch) -> None:
