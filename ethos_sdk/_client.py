@@ -143,7 +143,9 @@ class EthosClient:
     made, and honoured as read then. ``~/.netrc`` is never used.
 
     Raises:
-        ConfigurationError: no credential could be found, or the API key is malformed.
+        ConfigurationError: no credential could be found, the API key is
+            malformed, or ``base_url`` is not an http(s) address of the server
+            (one ending in ``/rpc`` or ``/sse`` is refused).
 
     Use it as a context manager, or call :meth:`close`, to free its connections::
 
@@ -221,7 +223,7 @@ class EthosClient:
         ``headers`` are added to this client's extra headers::
 
             patient = client.with_options(timeout=300, max_retries=5)
-            patient.sessions.export(session_id)
+            patient.sessions.export(session_id, "markdown")
 
         The pool belongs to the client that made it: closing the new client
         only stops the new client, while closing this one closes the pool, and

@@ -431,3 +431,13 @@ def test_ethos_log_writes_one_line_per_call_and_no_secret(local: LocalEthosServe
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
     report(f"ETHOS_LOG=debug: {len(err.splitlines())} lines for 4 calls and a stream, no key or cookie in them")
 
+
+
+def test_an_unknown_ethos_log_value_is_reported_not_ignored() -> None:
+    env = {**os.environ, "ETHOS_LOG": "verbose", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", "import ethos_sdk, logging; print(logging.getLogger('ethos_sdk').handlers)"],
+        env=env, capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "[]"
+    assert "ETHOS_LOG='verbose' is not used: set it to 'debug' or 'info'" in done.stderr
