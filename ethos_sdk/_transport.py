@@ -108,6 +108,14 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def shown_url(url: str) -> str:
+    """``url`` fit for a message: without a ``user:password@`` part, secrets masked."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        url = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+    return redact(url)
+
+
 def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date."""
     if not value:
@@ -186,7 +194,7 @@ def connection_error(
         reason = _reason(exc)
         cause = reason if isinstance(reason, urllib3.exceptions.NewConnectionError) else exc
         detail = redact(f"{type(cause).__name__}: {cause}")
-        server = redact(base_url) if base_url else "the server"
+        server = shown_url(base_url) if base_url else "the server"
         return APIConnectionError(
             f"{what}: could not connect to {server} ({detail}). Is Ethos running there "
             "(start it with `ethos serve`)? Check base_url, or ETHOS_BASE_URL when it is "
@@ -564,7 +572,7 @@ class Transport:
             else:
                 why = "the client it was derived from with with_options() was closed"
             raise ClientClosedError(
-                f"this EthosClient for {redact(self.base_url)} sends nothing more: {why}. "
+                f"this EthosClient for {shown_url(self.base_url)} sends nothing more: {why}. "
                 "Make a new EthosClient, or close the client only when you are done with it."
             )
 

@@ -76,6 +76,18 @@ def test_refused_connection_is_a_connection_error_naming_the_server() -> None:
         assert "timed out" not in text and FAKE_KEY not in text
 
 
+def test_a_password_in_base_url_is_not_in_the_message() -> None:
+    base = f"http://proxyuser:proxy-password-1@127.0.0.1:{closed_port()}"
+    client = EthosClient(base, cookie="c" * 32, max_retries=0)
+    with pytest.raises(APIConnectionError) as info:
+        client.sessions.list()
+    client.close()
+    with pytest.raises(ClientClosedError) as closed:
+        client.sessions.list()
+    for text in (str(info.value), str(closed.value)):
+        assert "proxy-password-1" not in text and "127.0.0.1" in text
+
+
 def test_unresolvable_host_is_a_connection_error(monkeypatch: pytest.MonkeyPatch) -> None:
     real = socket.getaddrinfo
 
