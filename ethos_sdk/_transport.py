@@ -787,7 +787,9 @@ class Transport:
             all_headers.pop("Authorization", None)
             all_headers.pop("Cookie", None)
         request = _PreparedRequest()
-        request.prepare(method="GET", url=f"{self.base_url}{path}", headers=all_headers, params=params)
+        request.prepare_method("GET")
+        request.prepare_url(f"{self.base_url}{path}", params)
+        request.prepare_headers(all_headers)  # no prepare_auth: a user:password@ in base_url is never sent
         started = time.monotonic()
         try:
             response = self.pool.send(request, stream=stream, timeout=self.resolve_timeout(timeout))

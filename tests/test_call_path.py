@@ -86,6 +86,13 @@ def test_a_password_in_base_url_is_not_in_the_message() -> None:
         client.sessions.list()
     for text in (str(info.value), str(closed.value)):
         assert "proxy-password-1" not in text and "127.0.0.1" in text
+    with RawServer(answer_page, keep_alive=True) as server:
+        client = EthosClient(server.url.replace("://", "://proxyuser:proxy-password-1@"), api_key=FAKE_KEY)
+        client.sessions.list()
+        with pytest.raises(ethos_sdk.AuthenticationError, match="no ethos_auth cookie"):
+            client.login("t0ken")  # a GET: the page answer sets no cookie; what was sent matters
+        sent = [r.headers.get("authorization") for r in server.requests]
+    assert sent == [f"Bearer {FAKE_KEY}", None]  # the URL's user:password is never turned into Basic auth
 
 
 def test_unresolvable_host_is_a_connection_error(monkeypatch: pytest.MonkeyPatch) -> None:
