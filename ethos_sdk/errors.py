@@ -6,6 +6,7 @@ The tree:
 
     EthosError
     |- ConfigurationError            bad arguments or environment, raised before any request
+    |- ClientClosedError             the client was closed; nothing is sent
     |- APIConnectionError            the server could not be reached or the connection broke
     |  `- APITimeoutError            no answer within the timeout
     |- UnexpectedResponseError       a 2xx answer that is not the oRPC envelope
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EthosError",
     "ConfigurationError",
+    "ClientClosedError",
     "APIConnectionError",
     "APITimeoutError",
     "UnexpectedResponseError",
@@ -89,6 +91,14 @@ class ConfigurationError(EthosError, ValueError):
 
     Raised at construction time, before anything is sent, with a message that
     says how to fix it.
+    """
+
+
+class ClientClosedError(EthosError):
+    """The client was closed (``close()`` or the end of its ``with`` block): nothing is sent.
+
+    Make a new :class:`~ethos_sdk.EthosClient`, or keep the client open for
+    as long as you call it.
     """
 
 

@@ -8,6 +8,7 @@ from .._types import NotGiven, Timeout
 
 if TYPE_CHECKING:
     from .._client import EthosClient
+    from .._response import RawResponses
 
 __all__ = ["Namespace"]
 
@@ -27,6 +28,18 @@ class Namespace:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} namespace of {self._client!r}>"
+
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """Each method of this namespace, returning a :class:`~ethos_sdk.RawResponse`.
+
+        ``client.sessions.with_raw_response.list(limit=1)`` returns the HTTP
+        status, headers, request id and elapsed time of the call; ``.parse()``
+        gives what ``client.sessions.list(limit=1)`` returns.
+        """
+        from .._response import RawResponses
+
+        return RawResponses(self)
 
     def _call(
         self,
