@@ -38,11 +38,16 @@ from .errors import (
 
 if TYPE_CHECKING:
     from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
+    from ._surfaces import Download
     from .stream import EventStream
+    from .surface_streams import GoalEventStream, SystemEventStream
 
 __all__ = [
     "EthosClient",
     "EventStream",
+    "SystemEventStream",
+    "GoalEventStream",
+    "Download",
     "TurnResult",
     "TurnStream",
     "TurnUsage",
@@ -81,6 +86,14 @@ def __getattr__(name: str) -> Any:
         from .stream import EventStream
 
         return EventStream
+    if name in ("SystemEventStream", "GoalEventStream"):
+        from . import surface_streams
+
+        return getattr(surface_streams, name)
+    if name == "Download":
+        from ._surfaces import Download
+
+        return Download
     if name in _TURN_NAMES:
         from . import _turn
 
