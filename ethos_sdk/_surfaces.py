@@ -27,7 +27,7 @@ from urllib.parse import quote, unquote
 import requests
 import urllib3.exceptions
 
-from ._transport import connection_error
+from ._transport import connection_error, status_error
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from .errors import APIStatusError, ConfigurationError, UnexpectedResponseError
 
@@ -146,18 +146,21 @@ def health(client: EthosClient, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> H
     """``GET /healthz``: the answer, also when it is 503 "degraded"."""
     response = _send(client, "GET", "/healthz", route="GET /healthz", timeout=timeout, answers=frozenset({503}))
     with response:
+        if response.status_code == 503:
+            try:
+                body: Any = json.loads(response.content)
+            except (ValueError, RecursionError):
+                body = None
+            if not (isinstance(body, dict) and "status" in body):  # a proxy's 503, not the health answer
+                raise status_error(
+                    response,
+                    request_id=response.headers.get("x-request-id"),
+                    auth_mode=client._transport.credentials.mode,
+                    procedure=None,
+                )
+            return cast("Health", body)
         body = _json(response, "GET /healthz")
     if not isinstance(body, dict) or "status" not in body:
-        if response.status_code == 503:  # a proxy's 503, not the server's health answer
-            from .errors import InternalServerError
-
-            raise InternalServerError(
-                "503 from something that is not the Ethos health check",
-                status=503,
-                request_id=response.headers.get("x-request-id"),
-                body=body,
-                text=response.text[:2000],
-            )
         raise UnexpectedResponseError(
             "GET /healthz answered without a status; is base_url an Ethos server?",
             status=response.status_code,
