@@ -304,6 +304,19 @@ class LocalEthosServer:
             raise ValueError('event must be a dict with a string "type"')
         return self._state.surfaces.bus.publish(dict(event))
 
+    def set_gateway(self, status: str = "ok", adapters: Optional[Dict[str, bool]] = None) -> None:
+        """What ``/healthz`` reports about the gateway: ``"ok"``, ``"stale"`` or ``"down"``.
+
+        ``adapters`` maps adapter names to whether they work. Anything but
+        ``"ok"`` with every adapter working makes ``/healthz`` answer 503
+        ``"degraded"``, as the real server does.
+        """
+        if status not in ("ok", "stale", "down"):
+            raise ValueError("status must be 'ok', 'stale' or 'down'")
+        with self._state.lock:
+            self._state.surfaces.gateway_status = status
+            self._state.surfaces.adapters = [{"name": n, "ok": bool(ok)} for n, ok in (adapters or {}).items()]
+
     @property
     def system_stream_count(self) -> int:
         """How many ``/sse/system`` streams are open now."""

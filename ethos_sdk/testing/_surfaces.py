@@ -141,6 +141,8 @@ class SurfaceState:
         self._documents: Optional[Path] = None
         self._owns_documents = False
         self.started = time.monotonic()
+        self.gateway_status = "ok"
+        self.adapters: List[Dict[str, Any]] = []
 
     # -------------------------------------------------------------- documents
     def use_documents_dir(self, path: Optional[str]) -> None:
@@ -354,7 +356,7 @@ class SurfaceState:
                 "isDir": child.is_dir() and not child.is_symlink(),
             }
             if not entry["isDir"]:
-                info = child.lstat()
+                info = child.stat() if child.exists() else child.lstat()  # a link shows its target's size
                 entry["size"] = info.st_size
                 entry["mtimeMs"] = info.st_mtime * 1000
             entry["isSymlink"] = child.is_symlink()
@@ -496,13 +498,21 @@ def _healthz(handler: "_Handler", url: "SplitResult") -> None:
     if handler.command not in ("GET", "HEAD"):
         handler._not_found()
     state = handler.server.state
+    surfaces: SurfaceState = state.surfaces
+    with state.lock:
+        gateway, adapters = surfaces.gateway_status, [dict(a) for a in surfaces.adapters]
+    healthy = gateway == "ok" and all(a.get("ok") for a in adapters)
     body = {
-        "status": "ok",
-        "uptime": time.monotonic() - state.surfaces.started,
-        "gateway": {"status": "ok", "adapters": [], "lastHeartbeatAgeSec": 10},
+        "status": "ok" if healthy else "degraded",
+        "uptime": time.monotonic() - surfaces.started,
+        "gateway": {
+            "status": gateway,
+            "adapters": adapters,
+            "lastHeartbeatAgeSec": {"ok": 10, "stale": 45}.get(gateway),
+        },
     }
     if handler.command == "HEAD":
-        handler.send_response(200)
+        handler.send_response(200 if healthy else 503)
         handler.send_header("content-type", "application/json")
         handler.send_header("x-request-id", handler.request_id)
         handler.close_connection = True
@@ -510,7 +520,7 @@ def _healthz(handler: "_Handler", url: "SplitResult") -> None:
         handler.end_headers()
         handler.wfile.flush()
         return
-    handler._send(200, _dumps(body), "application/json")
+    handler._send(200 if healthy else 503, _dumps(body), "application/json")
 
 
 def _openai_error(handler: "_Handler", status: int, message: str, kind: str, code: str) -> NoReturn:
