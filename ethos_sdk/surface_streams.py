@@ -85,6 +85,7 @@ class _FollowedStream:
         self._lock = threading.Lock()
         self._response: Optional[requests.Response] = None
         self._items: Optional[Iterator[Dict[str, Any]]] = None
+        self._ready: Optional[requests.Response] = None  # opened by wait_ready(), read by the iteration
 
     # -- what each stream says ----------------------------------------------------------
 
@@ -115,6 +116,9 @@ class _FollowedStream:
         """
         self._closed = True
         self._wake.set()
+        ready, self._ready = self._ready, None
+        if ready is not None and self._items is None:
+            self._release(ready)
         with self._lock:
             response = self._response
         if response is not None:
@@ -130,6 +134,14 @@ class _FollowedStream:
                 items.close()
             except ValueError:
                 pass  # another thread is reading it: the shutdown above wakes it up
+
+    def _connect_now(self) -> None:
+        if self._items is None and self._ready is None and not self._closed:
+            try:
+                self._ready = self._open()
+            except BaseException:
+                self._closed = True
+                raise
 
     def _next_item(self) -> Dict[str, Any]:
         if self._items is None:
@@ -200,7 +212,7 @@ class _FollowedStream:
             delivered = False
             started = time.monotonic()
             try:
-                response = self._open()
+                response, self._ready = (self._ready or self._open()), None
                 first = False
                 if self._closed:
                     return
@@ -346,6 +358,21 @@ class SystemEventStream(_FollowedStream):
             extra_headers=extra_headers,
         )
         self.pings = 0
+
+    def wait_ready(self) -> SystemEventStream:
+        """Connect now; return once the server has answered, so events from then on are delivered.
+
+        The server sends nothing when a stream opens, so this is the only way
+        to know that an event you are about to cause will not be missed::
+
+            with client.system_events().wait_ready() as stream:
+                client.chat.send("hello")          # its session.titled will arrive
+                ...
+
+        Raises what iterating would raise for a refused connection.
+        """
+        self._connect_now()
+        return self
 
     def _path(self) -> str:
         return "/sse/system"

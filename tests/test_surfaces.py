@@ -209,6 +209,19 @@ def test_system_stream_reconnects_by_itself_and_counts_it(server: LocalEthosServ
     report(f"system stream: 3 injected drops -> stream.reconnects == {reconnects}, then events flow again")
 
 
+def test_wait_ready_connects_so_the_next_event_is_not_missed(server: LocalEthosServer, cookie: EthosClient) -> None:
+    with cookie.system_events().wait_ready() as stream:
+        assert server.system_stream_count >= 1  # registered before anything was read
+        cookie.chat.send("Ready for a title")
+        event = next(stream)
+    assert event["type"] == "session.titled" and event["title"].endswith("Ready for a title")
+    server.wait_idle()
+    assert wait_until(lambda: server.system_stream_count == 0)  # closed without reading further
+    unread = cookie.system_events().wait_ready()
+    unread.close()
+    assert unread.closed and wait_until(lambda: server.system_stream_count == 0)
+
+
 def test_system_stream_close_from_another_thread_ends_the_loop(cookie: EthosClient) -> None:
     stream = cookie.system_events()
     ended = threading.Event()
@@ -229,6 +242,8 @@ def test_system_stream_close_from_another_thread_ends_the_loop(cookie: EthosClie
 def test_system_stream_with_an_api_key_is_refused_with_the_cookie_hint(key: EthosClient) -> None:
     with pytest.raises(PermissionDeniedError) as refused:
         next(key.system_events())
+    with pytest.raises(PermissionDeniedError):
+        key.system_events().wait_ready()
     assert refused.value.message == 'Namespace "system" is experimental and not accessible via API key.'
     assert refused.value.hint is not None and "cookie" in refused.value.hint
 

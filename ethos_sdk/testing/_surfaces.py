@@ -603,11 +603,11 @@ def _system_stream(handler: "_Handler", url: "SplitResult") -> None:
     state = handler.server.state
     surfaces: SurfaceState = state.surfaces
     drop_after = handler.server.faults.take_stream_drop()
-    _stream_headers(handler)
-    events = surfaces.bus.subscribe()
+    events = surfaces.bus.subscribe()  # before the headers: a client that has them misses nothing
     seq = 0
     next_ping = time.monotonic() + surfaces.settings.system_ping_interval
     try:
+        _stream_headers(handler)
         while not state.stopping.is_set():
             if drop_after is not None and seq >= drop_after:
                 handler.connection.shutdown(socket.SHUT_RDWR)
