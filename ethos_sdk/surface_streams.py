@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 import requests
 import urllib3.exceptions
+from typing_extensions import Self
 
 from ._transport import backoff_delay
 from .errors import APIConnectionError, APIStatusError, NotFoundError, StreamError
@@ -134,6 +135,20 @@ class _FollowedStream:
                 items.close()
             except ValueError:
                 pass  # another thread is reading it: the shutdown above wakes it up
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
 
     def _connect_now(self) -> None:
         if self._items is None and self._ready is None and not self._closed:
@@ -359,7 +374,7 @@ class SystemEventStream(_FollowedStream):
         )
         self.pings = 0
 
-    def wait_ready(self) -> SystemEventStream:
+    def wait_ready(self) -> Self:
         """Connect now; return once the server has answered, so events from then on are delivered.
 
         The server sends nothing when a stream opens, so this is the only way
@@ -395,22 +410,8 @@ class SystemEventStream(_FollowedStream):
             self.reconnects,
         )
 
-    def __iter__(self) -> SystemEventStream:
-        return self
-
     def __next__(self) -> SystemEvent:
         return cast(SystemEvent, self._next_item())
-
-    def __enter__(self) -> SystemEventStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<SystemEventStream reconnects={self.reconnects} {self._describe_state()}>"
@@ -534,22 +535,8 @@ class GoalEventStream(_FollowedStream):
         self.last_seq = event_seq
         return obj
 
-    def __iter__(self) -> GoalEventStream:
-        return self
-
     def __next__(self) -> GoalEvent:
         return cast(GoalEvent, self._next_item())
-
-    def __enter__(self) -> GoalEventStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return (

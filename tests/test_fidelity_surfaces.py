@@ -20,14 +20,14 @@ import re
 import socket
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple, cast
 
 import pytest
 
 from ethos_sdk.testing import LocalEthosServer
 
 from .conftest import WIRE_DIR, report
-from .test_fidelity import RECORDED_COOKIE, RECORDED_SECRET, compare_shape
+from .test_fidelity import RECORDED_COOKIE, RECORDED_SECRET, Stream, compare_shape
 from .wire import Exchange, all_exchanges, load_exchange
 
 SURFACES = WIRE_DIR / "surfaces"
@@ -57,7 +57,7 @@ DOCUMENTS = {"notes.md": "# Wire notes\n\nA small file in the personality workdi
 
 
 class Connection:
-    """One raw request on its own socket, and its response read as it arrives."""
+    """One raw request on its own socket; its response read whole, or frame by frame as it arrives."""
 
     def __init__(self, port: int, raw: bytes, method: str) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -65,9 +65,7 @@ class Connection:
         self.response = http.client.HTTPResponse(self.sock, method=method)
         self.response.begin()
         self.headers = {k.lower(): v for k, v in self.response.getheaders()}
-        self.buffer = b""
-        self.frames: List[bytes] = []
-        self.ended = False
+        self.stream = Stream(cast(http.client.HTTPConnection, self), self.response)  # reads via .sock
 
     def body(self) -> bytes:
         try:
@@ -77,20 +75,12 @@ class Connection:
 
     def read_frames(self, count: int, idle: float) -> List[bytes]:
         """Frames until ``count`` are in, the body ends, or nothing arrives for ``idle`` seconds."""
-        self.sock.settimeout(idle)
-        while len(self.frames) < count and not self.ended:
-            try:
-                data = self.response.read1(65536)
-            except (socket.timeout, TimeoutError):
-                break
-            if not data:
-                self.ended = True
-                break
-            self.buffer += data
-            while b"\n\n" in self.buffer:
-                frame, self.buffer = self.buffer.split(b"\n\n", 1)
-                self.frames.append(frame + b"\n\n")
-        return self.frames
+        return self.stream.read(count, idle)
+
+    @property
+    def ended(self) -> bool:
+        """The server ended the body (the terminating chunk came)."""
+        return self.response.isclosed()
 
     def close(self) -> None:
         self.response.close()
