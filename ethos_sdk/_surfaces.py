@@ -18,6 +18,7 @@ are in :mod:`ethos_sdk.surface_streams`.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -187,8 +188,7 @@ def metrics(
         ),
     )
     with response:
-        response.encoding = response.encoding or "utf-8"
-        return response.content.decode(response.encoding, "replace")
+        return response.content.decode("utf-8", "replace")  # the exposition format is UTF-8
 
 
 # -- avatars ----------------------------------------------------------------------------
@@ -417,7 +417,7 @@ def download(
         folder = Path(to) if Path(to).is_dir() else Path(to).parent
         if not folder.is_dir():
             raise ConfigurationError(f"cannot write the download to {str(to)!r}: folder {str(folder)!r} does not exist")
-    elif to is not None and not callable(getattr(to, "write", None)):
+    elif to is not None and (isinstance(to, io.TextIOBase) or not callable(getattr(to, "write", None))):
         raise ConfigurationError(
             f"to must be a path, a folder or a binary file opened for writing, not {type(to).__name__}"
         )

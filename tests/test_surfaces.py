@@ -16,7 +16,7 @@ import socket
 import threading
 import tracemalloc
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, cast
 
 import pytest
 import responses
@@ -528,6 +528,8 @@ def test_download_errors_map_onto_the_usual_classes(documents: Path, cookie: Eth
     assert "cookie" in (refused.value.hint or "")
     with pytest.raises(ConfigurationError):
         cookie.documents.download("")
+    with pytest.raises(ConfigurationError, match="binary file opened for writing"):
+        cookie.documents.download("notes.md", to=cast(Any, io.StringIO()))  # a mistake the types would flag
     with pytest.raises(ConfigurationError, match="does not exist"):
         cookie.documents.download("notes.md", to=documents / "no" / "such" / "folder" / "x.md")
 
