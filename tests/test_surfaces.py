@@ -159,10 +159,11 @@ def test_system_events_deliver_titles_and_emitted_events_without_pings(
     server: LocalEthosServer, cookie: EthosClient
 ) -> None:
     got: List[Dict[str, Any]] = []
-    with cookie.system_events() as stream:
+    with cookie.system_events().wait_ready() as stream:
+        guard = threading.Timer(15, stream.close)  # a bug must fail the test, not hang it
+        guard.start()
 
         def drive() -> None:
-            wait_until(lambda: server.system_stream_count >= 1)
             cookie.chat.send("Title me, please")
             server.wait_idle()  # the title comes after the turn, like on the real server
             server.emit_system_event({"type": "cron.failed", "jobId": "j1", "jobName": "backup", "error": "disk full"})
@@ -173,6 +174,7 @@ def test_system_events_deliver_titles_and_emitted_events_without_pings(
             if event["type"] == "cron.failed":
                 break
         driver.join(10)
+        guard.cancel()
     titled = [e for e in got if e["type"] == "session.titled"]
     assert titled and titled[0]["title"] == "Hello from the fake LLM. You said: Title me, please"
     assert got[-1] == {"type": "cron.failed", "jobId": "j1", "jobName": "backup", "error": "disk full"}
@@ -191,16 +193,24 @@ def test_system_stream_pings_are_counted_not_delivered(server: LocalEthosServer,
 
 def test_system_stream_reconnects_by_itself_and_counts_it(server: LocalEthosServer, cookie: EthosClient) -> None:
     server.faults.drop_stream_after(0, streams=3)  # the next three connections are cut at once
+    received = threading.Event()
+
+    def emit_until_received() -> None:
+        # Events sent while the stream is away are lost (no history): keep sending until one lands.
+        for _ in range(300):
+            server.emit_system_event({"type": "platform.connected", "platformId": "tg"})
+            if received.wait(0.05):
+                return
+
     try:
         with cookie.system_events() as stream:
-            driver = _in_thread(
-                lambda: (
-                    wait_until(lambda: stream.reconnects >= 3 and server.system_stream_count >= 1),
-                    server.emit_system_event({"type": "platform.connected", "platformId": "tg"}),
-                )
-            )
+            guard = threading.Timer(15, stream.close)
+            guard.start()
+            driver = _in_thread(emit_until_received)
             event = next(stream)
+            received.set()
             driver.join(10)
+            guard.cancel()
             reconnects = stream.reconnects
     finally:
         server.faults.clear()
