@@ -35,6 +35,7 @@ import requests
 import urllib3.exceptions
 from typing_extensions import Self
 
+from ._surfaces import _cookie_only
 from ._transport import backoff_delay
 from .errors import APIConnectionError, APIStatusError, NotFoundError, StreamError
 from .stream import _FrameParser, _normalised_line_endings, _socket_of
@@ -170,9 +171,16 @@ class _FollowedStream:
         headers.update(self._request_headers())
         headers.update(self._extra_headers)
         path = self._path()
-        response = self._client._transport.get(
-            path, headers=headers, timeout=(self.connect_timeout, self.connect_timeout), stream=True
-        )
+        transport = self._client._transport
+        try:
+            response = transport.get(
+                path, headers=headers, timeout=(self.connect_timeout, self.connect_timeout), stream=True
+            )
+        except APIStatusError as exc:  # both streams take the web cookie only: say so to a key's user
+            error = _cookie_only(exc, f"GET {path}", transport.credentials.mode)
+            if error is exc:
+                raise
+            raise error from None
         with self._lock:
             self._response = response
         sock = _socket_of(response)

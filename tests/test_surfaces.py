@@ -255,7 +255,7 @@ def test_system_stream_with_an_api_key_is_refused_with_the_cookie_hint(key: Etho
     with pytest.raises(PermissionDeniedError):
         key.system_events().wait_ready()
     assert refused.value.message == 'Namespace "system" is experimental and not accessible via API key.'
-    assert refused.value.hint is not None and "cookie" in refused.value.hint
+    assert refused.value.hint is not None and "GET /sse/system only accepts cookie authentication" in refused.value.hint
 
 
 # ------------------------------------------------------------------- goal stream
@@ -301,7 +301,7 @@ def test_unknown_goal_raises_not_found(cookie: EthosClient) -> None:
 def test_goal_stream_with_an_api_key_is_refused_with_the_cookie_hint(key: EthosClient) -> None:
     with pytest.raises(PermissionDeniedError) as refused:
         list(key.goals.events("g_0000000000000000"))
-    assert "cookie" in (refused.value.hint or "")
+    assert "GET /sse/goals/g_0000000000000000 only accepts cookie authentication" in (refused.value.hint or "")
 
 
 def test_goal_stream_through_the_local_servers_drops(server: LocalEthosServer, cookie: EthosClient) -> None:
@@ -615,3 +615,19 @@ def test_a_server_file_name_cannot_escape_the_target_folder(tmp_path: Path) -> N
         raw.stop()
     assert got.path == tmp_path / "evil.sh" and got.path.read_bytes() == b"data"
     assert os.listdir(tmp_path) == ["evil.sh"]
+
+
+def test_local_server_refuses_a_system_event_without_a_type(server: LocalEthosServer) -> None:
+    with pytest.raises(ValueError, match='"type"'):
+        server.emit_system_event({"jobId": "j1"})
+    with pytest.raises(ValueError):
+        server.set_gateway("sideways")
+
+
+def test_download_and_stream_reprs_say_what_they_hold(documents: Path, cookie: EthosClient, tmp_path: Path) -> None:
+    got = cookie.documents.download("notes.md", to=tmp_path)
+    assert repr(got) == f"<Download filename='notes.md' size={got.size} content_type='text/markdown; charset=utf-8' path={str(tmp_path / 'notes.md')!r}>"
+    stream = cookie.goals.events("g_0000000000000001", since=3)
+    assert repr(stream) == "<GoalEventStream goal_id='g_0000000000000001' last_seq=3 status=None reconnects=0 open>"
+    stream.close()
+    assert repr(cookie.system_events()) == "<SystemEventStream reconnects=0 open>"
