@@ -38,8 +38,8 @@ from .errors import (
 
 if TYPE_CHECKING:
     from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
-    from ._surfaces import Download
     from .stream import EventStream
+    from ._surfaces import Download
     from .surface_streams import GoalEventStream, SystemEventStream
 
 __all__ = [
@@ -86,6 +86,10 @@ def __getattr__(name: str) -> Any:
         from .stream import EventStream
 
         return EventStream
+    if name in _TURN_NAMES:
+        from . import _turn
+
+        return getattr(_turn, name)
     if name in ("SystemEventStream", "GoalEventStream"):
         from . import surface_streams
 
@@ -94,8 +98,4 @@ def __getattr__(name: str) -> Any:
         from ._surfaces import Download
 
         return Download
-    if name in _TURN_NAMES:
-        from . import _turn
-
-        return getattr(_turn, name)
     raise AttributeError(f"module 'ethos_sdk' has no attribute {name!r}")
