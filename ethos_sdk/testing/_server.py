@@ -139,16 +139,16 @@ class LocalEthosServer:
             word_delay=word_delay, slow_word_delay=slow_word_delay, emit_message_persisted=emit_message_persisted
         )
         self._state = State(self._hub, settings)
-        surfaces = self._state.surfaces.settings
-        surfaces.system_ping_interval, surfaces.goal_poll_interval = system_ping_interval, goal_poll_interval
-        surfaces.goal_step_delay, surfaces.slow_goal_step_delay = goal_step_delay, slow_goal_step_delay
-        self._state.surfaces.use_documents_dir(documents_dir)
         self.faults = Faults(self._hub)
         """Fault injection: see :class:`Faults`."""
         self._httpd: Optional[EthosHTTPServer] = None
         self._served: Optional[EthosHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         self._api_key: Optional[str] = None
+        surfaces = self._state.surfaces.settings
+        surfaces.system_ping_interval, surfaces.goal_poll_interval = system_ping_interval, goal_poll_interval
+        surfaces.goal_step_delay, surfaces.slow_goal_step_delay = goal_step_delay, slow_goal_step_delay
+        self._state.surfaces.use_documents_dir(documents_dir)
 
     # --------------------------------------------------------- life cycle
     def start(self) -> "LocalEthosServer":
@@ -276,21 +276,6 @@ class LocalEthosServer:
         with httpd.counts_lock:
             return dict(httpd.counts)
 
-    def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Wait until no chat turn is running; False if one still is after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with self._state.lock:
-                if not self._state.turns:
-                    return True
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.01)
-
-    def restart_event_buffer(self) -> None:
-        """Same as ``faults.restart_event_buffer()``."""
-        self.faults.restart_event_buffer()
-
     # --------------------------------------------------------- other routes
     def emit_system_event(self, event: Dict[str, Any]) -> int:
         """Send ``event`` to every open ``/sse/system`` stream; return how many got it.
@@ -328,3 +313,18 @@ class LocalEthosServer:
         ``client.documents.download(path)`` serves the files under it.
         """
         return self._state.surfaces.documents_dir(personality_id)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no chat turn is running; False if one still is after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._state.lock:
+                if not self._state.turns:
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+
+    def restart_event_buffer(self) -> None:
+        """Same as ``faults.restart_event_buffer()``."""
+        self.faults.restart_event_buffer()
