@@ -143,8 +143,8 @@ PROCEDURES: Dict[str, Procedure] = {
     "apiKeys.list": _p((_LIMIT_POSITIVE, Field("cursor", "string")), lambda s, d, r: s.api_keys_list(d)),
     "apiKeys.revoke": _p((_ID,), lambda s, d, r: s.api_keys_revoke(d)),
 }
-PROCEDURES.update({name: Procedure(fields, run) for name, (fields, run) in SURFACE_PROCEDURES.items()})
 """Every procedure the local server implements; any other answers as an unknown route."""
+PROCEDURES.update({name: Procedure(fields, run) for name, (fields, run) in SURFACE_PROCEDURES.items()})
 
 
 # ------------------------------------------------------------------ messages
