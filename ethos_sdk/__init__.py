@@ -41,10 +41,15 @@ if TYPE_CHECKING:
     from ._response import RawResponse, with_raw_response
     from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
     from .stream import EventStream
+    from ._surfaces import Download
+    from .surface_streams import GoalEventStream, SystemEventStream
 
 __all__ = [
     "EthosClient",
     "EventStream",
+    "SystemEventStream",
+    "GoalEventStream",
+    "Download",
     "TurnResult",
     "TurnStream",
     "TurnUsage",
@@ -94,4 +99,12 @@ def __getattr__(name: str) -> Any:
         from . import _turn
 
         return getattr(_turn, name)
+    if name in ("SystemEventStream", "GoalEventStream"):
+        from . import surface_streams
+
+        return getattr(surface_streams, name)
+    if name == "Download":
+        from ._surfaces import Download
+
+        return Download
     raise AttributeError(f"module 'ethos_sdk' has no attribute {name!r}")

@@ -25,6 +25,8 @@ from .errors import AuthenticationError, ConfigurationError
 
 if TYPE_CHECKING:
     from .stream import EventStream
+    from .surface_streams import SystemEventStream
+    from .types.system import Health
     from .namespaces.sessions import Sessions
     from .namespaces.chat import Chat
     from .namespaces.personalities import Personalities
@@ -387,6 +389,58 @@ class EthosClient:
 
         self._transport.check_open()
         return EventStream(self, session_id, **kwargs)
+
+    # -- routes beside /rpc (see ethos_sdk._surfaces and ethos_sdk.surface_streams) --
+
+    def health(self, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> Health:
+        """The server's health check (``GET /healthz``), which needs no credential.
+
+        A degraded server (the gateway's heartbeat missing or over 30 s old, or
+        an adapter down) answers 503 with ``status: "degraded"``: that answer
+        is returned, not raised. A server that cannot be reached raises
+        :class:`~ethos_sdk.APIConnectionError` as usual::
+
+            if client.health()["status"] != "ok":
+                ...
+        """
+        from . import _surfaces
+
+        return _surfaces.health(self, timeout=timeout)
+
+    def metrics(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """The server's Prometheus metrics (``GET /metrics``), as text.
+
+        Needs an API key holding the scope ``metrics:read``; the web cookie is
+        not accepted (401). A key pinned to origins is refused only when a
+        wrong ``origin=`` is sent, never for a missing one.
+        """
+        from . import _surfaces
+
+        return _surfaces.metrics(self, timeout=timeout, extra_headers=extra_headers)
+
+    def system_events(self, **kwargs: Any) -> SystemEventStream:
+        """The server-wide event stream (``GET /sse/system``): a :class:`~ethos_sdk.SystemEventStream`.
+
+        Cron jobs completed or failed, platforms connected or disconnected,
+        bot messages, sessions titled, health changes. Needs cookie
+        authentication. The server keeps no history of this stream: events
+        that happen while it reconnects are lost, and ``stream.reconnects``
+        counts those moments. Keyword arguments are those of
+        :class:`~ethos_sdk.SystemEventStream`::
+
+            with client.system_events() as stream:
+                for event in stream:
+                    if event["type"] == "cron.failed":
+                        print(event["jobName"], event["error"])
+        """
+        from .surface_streams import SystemEventStream
+
+        return SystemEventStream(self, **kwargs)
 
     # -- lifetime --------------------------------------------------------------
 

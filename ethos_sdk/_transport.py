@@ -764,6 +764,51 @@ class Transport:
             text=response.text[:2000],
         )
 
+    # -- other routes (health, metrics, avatars, downloads) --------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        stream: bool = False,
+        answers: frozenset[int] = frozenset(),
+    ) -> requests.Response:
+        """One request to a route outside ``/rpc`` (sent once, redirects not followed).
+
+        ``data`` is sent as it is, with the caller's ``Content-Type`` (none when
+        no data). A 2xx answer, or one whose status is in ``answers``, is
+        returned; any other raises the SDK's typed error.
+        """
+        all_headers, request_id = self.headers_for(headers)
+        if data is None and not any(name.lower() == "content-type" for name in headers or {}):
+            all_headers.pop("Content-Type", None)
+        try:
+            response = self.session.request(
+                method,
+                f"{self.base_url}{path}",
+                params=params,
+                data=data,
+                headers=all_headers,
+                timeout=self.resolve_timeout(timeout),
+                stream=stream,
+                allow_redirects=False,
+            )
+        except requests.exceptions.RequestException as exc:
+            raise connection_error(exc, request_id, f"{method} {path}") from exc
+        if 200 <= response.status_code < 300 or response.status_code in answers:
+            return response
+        try:
+            raise status_error(
+                response, request_id=request_id, auth_mode=self.credentials.mode, procedure=None
+            )
+        finally:
+            response.close()
+
     # -- GET (event stream, login, spec) -------------------------------------
 
     def get(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +60,7 @@ def test_every_example_has_a_test() -> None:
         "edit_memory.py",
         "approve_tool_call.py",
         "paginate_everything.py",
+        "beyond_rpc.py",
     }
     assert scripts == tested
 
@@ -110,6 +112,17 @@ def test_paginate_everything(tmp_path: Path) -> None:
     assert out.count("session  ") == 5
     assert "5 sessions," in out
     assert "personality  " in out
+
+
+def test_beyond_rpc(tmp_path: Path) -> None:
+    out = run_example("beyond_rpc.py", tmp_path)
+    assert "health: ok (gateway ok" in out
+    assert re.search(r"metrics: [1-9]\d* series", out)
+    assert "avatar: uploaded 69 bytes, read back 69 bytes, same: True" in out
+    assert "saved weekly report.md (28 bytes, text/markdown" in out
+    assert (tmp_path / "weekly report.md").read_text(encoding="utf-8") == "# Weekly report\n\nAll green.\n"
+    assert out.count("  goal event ") == 7 and "ended: completed" in out
+    assert "session titled: Hello from the fake LLM. You said: Name this session, please" in out
 
 
 def test_notebook_is_nbformat_4_and_runs(tmp_path: Path) -> None:

@@ -33,13 +33,13 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 SKIPPED: Dict[str, str] = {
     "cors-01-preflight-rpc": "CORS preflight: the local server does not answer OPTIONS as a CORS endpoint",
     "err-34-openapi-spec-bearer": "the /openapi surface is not implemented",
-    "err-35-healthz": "/healthz is not implemented",
+    "err-35-healthz": "replayed with the other /healthz captures by tests/test_fidelity_surfaces.py",
     "err-37-v1-models-bearer": "the OpenAI-compatible /v1 API is not implemented",
     "err-38-v1-models-no-auth": "the OpenAI-compatible /v1 API is not implemented",
     "rpc-16-sessions-list-openapi-surface-cookie": "the /openapi surface is not implemented",
     "rpc-17-sessions-list-openapi-surface-bearer": "the /openapi surface is not implemented",
-    "scope-04-metrics-with-full-key": "/metrics is not implemented",
-    "scope-07-sse-system-cookie": "the /sse/system stream is not implemented (keys get the recorded 403)",
+    "scope-04-metrics-with-full-key": "replayed with the other /metrics captures by tests/test_fidelity_surfaces.py",
+    "scope-07-sse-system-cookie": "replayed with the other /sse/system captures by tests/test_fidelity_surfaces.py",
 }
 SKIPPED_PREFIXES = {"openapi-": "the /openapi surface is not implemented"}
 

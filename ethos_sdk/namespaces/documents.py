@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+import os
+from typing import IO, Mapping, Union, cast
+
+from .. import _surfaces
+from .._surfaces import Download
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.documents import DeleteResult, DocumentListing, DocumentsRoot
@@ -92,4 +96,53 @@ class Documents(Namespace):
                 timeout=timeout,
                 extra_headers=extra_headers,
             ),
+        )
+
+    def download(
+        self,
+        path: str,
+        *,
+        personality_id: str | None = None,
+        to: Union[str, "os.PathLike[str]", IO[bytes], None] = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Download:
+        """Download a file of the documents folder.
+
+        Example::
+
+            got = client.documents.download("reports/weekly.md", to=".")
+            print("saved", got.path, got.size, "bytes")
+
+        Args:
+            path: the file, relative to the documents folder: an entry's
+                ``path`` from :meth:`list`. Paths leading outside the folder
+                or through a symbolic link are refused (403).
+            personality_id: whose documents folder; default: the server's
+                default personality.
+            to: where to put the bytes. ``None`` (default): in memory, as
+                ``.content``. A path: written there (through a ``.part`` file
+                renamed at the end, so a failed download leaves nothing
+                behind). A folder: written inside it under the server's file
+                name. A binary file opened for writing: written to it. In the
+                last three cases the file is streamed in 64 KiB chunks and
+                never held in memory whole.
+
+        Returns a :class:`~ethos_sdk.Download`: the server's file name
+        (``.filename``, decoded from ``content-disposition``), ``.content_type``,
+        ``.size``, and ``.content`` or ``.path``.
+
+        Raises :class:`~ethos_sdk.NotFoundError` for a missing file or
+        personality, :class:`~ethos_sdk.PermissionDeniedError` for a path
+        outside the folder, :class:`~ethos_sdk.BadRequestError` for a folder.
+
+        ``GET /documents/download`` · cookie authentication only (API keys get 401).
+        """
+        return _surfaces.download(
+            self._client,
+            path,
+            personality_id=personality_id,
+            to=to,
+            timeout=timeout,
+            extra_headers=extra_headers,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Any, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.goals import (
@@ -15,6 +15,9 @@ from ..types.goals import (
     ToolResult,
 )
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..surface_streams import GoalEventStream
 
 __all__ = ["Goals"]
 
@@ -235,3 +238,26 @@ class Goals(Namespace):
                 extra_headers=extra_headers,
             ),
         )
+
+    def events(self, goal_id: str, **kwargs: Any) -> GoalEventStream:
+        """Follow a goal: its stored events, then the new ones, until it ends.
+
+        Returns a :class:`~ethos_sdk.GoalEventStream`; keyword arguments are
+        its own (``since=``, ``idle_timeout=``...). Each event is delivered
+        exactly once, also across dropped connections; the iteration ends by
+        itself when the goal reaches a final state, with ``stream.status``
+        saying which::
+
+            goal = client.goals.create("researcher", "Summarise the open issues")["goal"]
+            with client.goals.events(goal["id"]) as stream:
+                for event in stream:
+                    print(event["seq"], event["eventType"])
+            print("goal", stream.status)
+
+        An unknown goal raises :class:`~ethos_sdk.NotFoundError` when iterated.
+
+        ``GET /sse/goals/<id>`` · cookie authentication only (API keys get 403).
+        """
+        from ..surface_streams import GoalEventStream
+
+        return GoalEventStream(self._client, goal_id, **kwargs)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Iterator, Mapping, Sequence, Union, cast
 
+from .. import _surfaces
+from .._surfaces import AvatarImage
+
 from typing_extensions import Literal
 
 from .._pagination import iterate_pages
@@ -44,6 +47,7 @@ from ..types.personalities import (
     SoulSplit,
     VoiceSettingsParam,
 )
+from ..types.system import AvatarUploaded
 from ._base import Namespace
 
 __all__ = ["Personalities"]
@@ -780,3 +784,70 @@ class Personalities(Namespace):
                 extra_headers=extra_headers,
             ),
         )
+
+    # --- avatar (a route of its own, not a procedure) ---------------------------
+
+    def set_avatar(
+        self,
+        personality_id: str,
+        image: AvatarImage,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AvatarUploaded:
+        """Upload a personality's avatar image.
+
+        Example::
+
+            client.personalities.set_avatar("researcher", "owl.png")
+
+        Args:
+            personality_id: whose avatar.
+            image: the image's bytes, the path of an image file, or a binary
+                file (``open(..., "rb")``). Its type comes from its first bytes
+                (else the file name): PNG, JPEG, WebP or GIF, at most 5 MiB.
+                Anything else is refused with
+                :class:`~ethos_sdk.ConfigurationError` before a byte is sent.
+
+        Afterwards ``personalities.get`` shows the image's URL as
+        ``display.avatar_url``.
+
+        ``POST /api/personalities/<id>/avatar`` · cookie authentication only
+        (API keys get 401).
+        """
+        return _surfaces.set_avatar(
+            self._client, personality_id, image, timeout=timeout, extra_headers=extra_headers
+        )
+
+    def avatar(
+        self,
+        personality_id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """A personality's avatar image, as bytes.
+
+        Raises :class:`~ethos_sdk.NotFoundError` when it has none (or the
+        personality does not exist: the server does not tell them apart).
+
+        ``GET /api/personalities/<id>/avatar`` · cookie authentication only
+        (API keys get 401).
+        """
+        return _surfaces.get_avatar(self._client, personality_id, timeout=timeout, extra_headers=extra_headers)
+
+    def delete_avatar(
+        self,
+        personality_id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> OkResult:
+        """Remove a personality's avatar; ``{"ok": True}`` also when it had none.
+
+        Raises :class:`~ethos_sdk.NotFoundError` for an unknown personality.
+
+        ``DELETE /api/personalities/<id>/avatar`` · cookie authentication only
+        (API keys get 401).
+        """
+        return _surfaces.delete_avatar(self._client, personality_id, timeout=timeout, extra_headers=extra_headers)

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ._scopes import ALL_SCOPES, COOKIE_ONLY, SCOPE_TABLE, SCOPED_NAMESPACES
 from ._state import ApiKey, ProcedureError, State
+from ._surfaces import SURFACE_PROCEDURES, serve_surface
 from ._validation import MISSING, Field, ValidationFailed, validate
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ PROCEDURES: Dict[str, Procedure] = {
     "apiKeys.revoke": _p((_ID,), lambda s, d, r: s.api_keys_revoke(d)),
 }
 """Every procedure the local server implements; any other answers as an unknown route."""
+PROCEDURES.update({name: Procedure(fields, run) for name, (fields, run) in SURFACE_PROCEDURES.items()})
 
 
 # ------------------------------------------------------------------ messages
@@ -235,6 +237,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle()
 
+    def do_HEAD(self) -> None:
+        self._handle()
+
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
@@ -275,6 +280,8 @@ class _Handler(BaseHTTPRequestHandler):
         inbound = self.headers.get("x-request-id")
         self.request_id = inbound if inbound and _REQUEST_ID.match(inbound) else str(uuid.uuid4())
         url = urlsplit(self.path)
+        if serve_surface(self, url):  # /healthz, /metrics, avatars, downloads, system and goal streams
+            return
         body = self._read_body()
         try:
             if url.path == "/auth/exchange" and self.command == "GET":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, Tuple, Type
 
@@ -100,6 +101,15 @@ class LocalEthosServer:
         slow_word_delay: seconds between words when the prompt says ``SLOW``.
         emit_message_persisted: also send ``message_persisted`` events (the real
             server's web turns, as recorded, send none).
+        system_ping_interval: seconds between the pings of ``/sse/system``
+            (25 on the real server).
+        goal_poll_interval: how often a live goal stream looks for new events
+            (1 s on the real server).
+        goal_step_delay: seconds between two events of the scripted goal
+            (``slow_goal_step_delay`` when its text says ``SLOW``).
+        documents_dir: the folder holding each personality's documents folder
+            (``<documents_dir>/<personality id>``); default: a temporary
+            folder removed at :meth:`stop`. See :meth:`documents_path`.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`::
 
@@ -116,6 +126,11 @@ class LocalEthosServer:
         word_delay: float = 0.002,
         slow_word_delay: float = 0.5,
         emit_message_persisted: bool = False,
+        system_ping_interval: float = 25.0,
+        goal_poll_interval: float = 1.0,
+        goal_step_delay: float = 0.05,
+        slow_goal_step_delay: float = 0.5,
+        documents_dir: Optional[str] = None,
     ) -> None:
         self._host = host
         self._port = port
@@ -130,6 +145,10 @@ class LocalEthosServer:
         self._served: Optional[EthosHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         self._api_key: Optional[str] = None
+        surfaces = self._state.surfaces.settings
+        surfaces.system_ping_interval, surfaces.goal_poll_interval = system_ping_interval, goal_poll_interval
+        surfaces.goal_step_delay, surfaces.slow_goal_step_delay = goal_step_delay, slow_goal_step_delay
+        self._state.surfaces.use_documents_dir(documents_dir)
 
     # --------------------------------------------------------- life cycle
     def start(self) -> "LocalEthosServer":
@@ -154,11 +173,13 @@ class LocalEthosServer:
             return
         self._state.stopping.set()
         self._hub.close_all()
+        self._state.surfaces.bus.close_all()
         httpd.shutdown()
         httpd.server_close()
         if self._thread is not None:
             self._thread.join(5)
         self._state.join_turns(2)
+        self._state.surfaces.close()
 
     def __enter__(self) -> "LocalEthosServer":
         return self.start()
@@ -254,6 +275,44 @@ class LocalEthosServer:
             return {}
         with httpd.counts_lock:
             return dict(httpd.counts)
+
+    # --------------------------------------------------------- other routes
+    def emit_system_event(self, event: Dict[str, Any]) -> int:
+        """Send ``event`` to every open ``/sse/system`` stream; return how many got it.
+
+        For example ``{"type": "cron.failed", "jobId": "j1", "jobName": "backup",
+        "error": "disk full"}``. Like the real server, nothing is kept: a stream
+        opened later never sees it. (``session.titled`` comes by itself after a
+        new session's first turn.)
+        """
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            raise ValueError('event must be a dict with a string "type"')
+        return self._state.surfaces.bus.publish(dict(event))
+
+    def set_gateway(self, status: str = "ok", adapters: Optional[Dict[str, bool]] = None) -> None:
+        """What ``/healthz`` reports about the gateway: ``"ok"``, ``"stale"`` or ``"down"``.
+
+        ``adapters`` maps adapter names to whether they work. Anything but
+        ``"ok"`` with every adapter working makes ``/healthz`` answer 503
+        ``"degraded"``, as the real server does.
+        """
+        if status not in ("ok", "stale", "down"):
+            raise ValueError("status must be 'ok', 'stale' or 'down'")
+        with self._state.lock:
+            self._state.surfaces.gateway_status = status
+            self._state.surfaces.adapters = [{"name": n, "ok": bool(ok)} for n, ok in (adapters or {}).items()]
+
+    @property
+    def system_stream_count(self) -> int:
+        """How many ``/sse/system`` streams are open now."""
+        return self._state.surfaces.bus.listeners
+
+    def documents_path(self, personality_id: Optional[str] = None) -> Path:
+        """The documents folder of a personality (default: the default one), for tests to fill.
+
+        ``client.documents.download(path)`` serves the files under it.
+        """
+        return self._state.surfaces.documents_dir(personality_id)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until no chat turn is running; False if one still is after ``timeout`` seconds."""

@@ -138,6 +138,10 @@ class State:
         self.turns: Dict[str, _Turn] = {}
         self._threads: List[threading.Thread] = []
         self.stopping = threading.Event()
+        from ._surfaces import SurfaceState  # here: that module imports this one
+
+        self.surfaces = SurfaceState(self)
+        """Goals, avatars, documents and system events (``_surfaces.py``)."""
 
     # ------------------------------------------------------------------ keys
     def create_key(self, name: str, scopes: List[str], origins: List[str]) -> ApiKey:
@@ -484,10 +488,13 @@ class State:
                     usage["inputTokens"] += input_tokens * calls
                     usage["outputTokens"] += len(sent)
                     usage["apiCallCount"] += calls
+                    titled = not session["title"] and bool(text)
                     if not session["title"]:
                         session["title"] = text[:80] or None
                     session["updatedAt"] = now_iso()
             publish({"type": "done", "text": text, "turnCount": calls, "traceId": trace_id})
+            if session is not None and titled:
+                self.surfaces.session_titled(turn.session_id, session["title"])
         finally:
             with self.lock:
                 if self.turns.get(turn.session_id) is turn:
