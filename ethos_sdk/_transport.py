@@ -784,30 +784,14 @@ class Transport:
         no data). A 2xx answer, or one whose status is in ``answers``, is
         returned; any other raises the SDK's typed error.
         """
-        all_headers, request_id = self.headers_for(headers)
-        if data is None and not any(name.lower() == "content-type" for name in headers or {}):
-            all_headers.pop("Content-Type", None)
-        try:
-            response = self.session.request(
-                method,
-                f"{self.base_url}{path}",
-                params=params,
-                data=data,
-                headers=all_headers,
-                timeout=self.resolve_timeout(timeout),
-                stream=stream,
-                allow_redirects=False,
-            )
-        except requests.exceptions.RequestException as exc:
-            raise connection_error(exc, request_id, f"{method} {path}") from exc
+        keep_type = data is not None or any(name.lower() == "content-type" for name in headers or {})
+        response, request_id = self._send_route(
+            method, path, params=params, data=data, headers=headers, timeout=timeout,
+            stream=stream, credentials=True, keep_content_type=keep_type,
+        )
         if 200 <= response.status_code < 300 or response.status_code in answers:
             return response
-        try:
-            raise status_error(
-                response, request_id=request_id, auth_mode=self.credentials.mode, procedure=None
-            )
-        finally:
-            response.close()
+        raise self._route_error(response, request_id)
 
     # -- GET (event stream, login, spec) -------------------------------------
 
@@ -825,37 +809,62 @@ class Transport:
 
         A 3xx answer is returned to the caller, a 4xx/5xx raises.
         """
+        response, request_id = self._send_route(
+            "GET", path, params=params, data=None, headers=headers, timeout=timeout,
+            stream=stream, credentials=credentials, keep_content_type=False,
+        )
+        if response.status_code >= 400:
+            raise self._route_error(response, request_id)
+        return response
+
+    def _send_route(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None,
+        data: bytes | None,
+        headers: Mapping[str, str] | None,
+        timeout: Timeout | NotGiven,
+        stream: bool,
+        credentials: bool,
+        keep_content_type: bool,
+    ) -> tuple[requests.Response, str]:
+        """Send one request outside ``/rpc`` through the pool; return the answer, whatever its status."""
         self.check_open()
         all_headers, request_id = self.headers_for(headers)
-        all_headers.pop("Content-Type", None)
+        if not keep_content_type:
+            all_headers.pop("Content-Type", None)
         if not credentials:
             all_headers.pop("Authorization", None)
             all_headers.pop("Cookie", None)
         request = _PreparedRequest()
-        request.prepare_method("GET")
+        request.prepare_method(method)
         request.prepare_url(f"{self.base_url}{path}", params)
         request.prepare_headers(all_headers)  # no prepare_auth: a user:password@ in base_url is never sent
+        request.prepare_body(data, None)
         started = time.monotonic()
         try:
             response = self.pool.send(request, stream=stream, timeout=self.resolve_timeout(timeout))
             if not stream:
                 response.content  # noqa: B018 - read the body inside the try
         except requests.exceptions.RequestException as exc:
-            raise connection_error(exc, request_id, f"GET {path}", base_url=self.base_url) from exc
+            raise connection_error(exc, request_id, f"{method} {path}", base_url=self.base_url) from exc
         if log.isEnabledFor(logging.INFO):
             log.info(
-                "GET %s -> %d in %.1f ms (request id %s)",
-                path, response.status_code, (time.monotonic() - started) * 1000, request_id,
+                "%s %s -> %d in %.1f ms (request id %s)",
+                method, path, response.status_code, (time.monotonic() - started) * 1000, request_id,
             )
-        if response.status_code >= 400:
-            try:
-                raise status_error(
-                    response, request_id=request_id,
-                    auth_mode=self.credentials.mode, procedure=None,
-                )
-            finally:
-                response.close()
-        return response
+        return response, request_id
+
+    def _route_error(self, response: requests.Response, request_id: str) -> APIStatusError:
+        """The typed error of a failed answer outside ``/rpc``; the response is closed."""
+        try:
+            return status_error(
+                response, request_id=request_id, auth_mode=self.credentials.mode, procedure=None
+            )
+        finally:
+            response.close()
 
 
 _SEND_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError)

@@ -25,6 +25,7 @@ from ethos_sdk import (
     APIConnectionError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     EthosClient,
     InternalServerError,
@@ -631,3 +632,22 @@ def test_download_and_stream_reprs_say_what_they_hold(documents: Path, cookie: E
     assert repr(stream) == "<GoalEventStream goal_id='g_0000000000000001' last_seq=3 status=None reconnects=0 open>"
     stream.close()
     assert repr(cookie.system_events()) == "<SystemEventStream reconnects=0 open>"
+
+
+def test_a_closed_client_refuses_every_route_beside_rpc(server: LocalEthosServer) -> None:
+    client = server.client("cookie", timeout=10)
+    client.close()
+    calls: List[Any] = [
+        client.health,
+        client.metrics,
+        client.system_events,
+        lambda: client.goals.events("g_0000000000000000"),
+        lambda: client.personalities.avatar("researcher"),
+        lambda: client.personalities.set_avatar("researcher", b"\x89PNG\r\n\x1a\n" + b"0" * 16),
+        lambda: client.personalities.delete_avatar("researcher"),
+        lambda: client.documents.download("notes.md"),
+    ]
+    for call in calls:
+        with pytest.raises(ClientClosedError, match="closed"):
+            stream = call()
+            next(iter(stream))  # the streams connect on first use
