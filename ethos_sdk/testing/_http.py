@@ -203,6 +203,7 @@ class EthosHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    request_queue_size = 128  # socketserver's 5 overflows when dozens of client threads connect at once
 
     def __init__(self, address: Tuple[str, int], state: State, faults: "Faults") -> None:
         super().__init__(address, _Handler)
