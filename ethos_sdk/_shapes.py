@@ -52,22 +52,23 @@ class Finding:
         return f"{self.path}: expected {self.expected}, got {self.got}"
 
 
+_JSON_TYPES: Tuple[Tuple[type, str], ...] = (
+    (bool, "boolean"),  # before int: a bool is an int in Python, never in JSON
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "object"),
+)
+
+
 def json_type(value: Any) -> str:
     """The JSON type name of a decoded value: ``string``, ``integer``, ``number``, ``boolean``, ``null``, ``array``, ``object``."""
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
+    for kind, name in _JSON_TYPES:
+        if isinstance(value, kind):
+            return name
     return type(value).__name__
 
 
@@ -184,21 +185,18 @@ def _check(value: Any, tp: Any, path: str, out: List[Finding]) -> None:
     if origin in _UNION_TYPES:
         _check_union(value, tp, args, path, out)
         return
-    if origin in (list, List) or tp is list:
-        if not isinstance(value, list):
+    container = list if origin in (list, List) or tp is list else dict if origin in (dict, Dict) or tp is dict else None
+    if container is not None:
+        if not isinstance(value, container):
             out.append(_mismatch(value, tp, path))
             return
-        item = args[0] if args else Any
-        for index, element in enumerate(value):
-            _check(element, item, f"{'' if path == _TOP else path}[{index}]", out)
-        return
-    if origin in (dict, Dict) or tp is dict:
-        if not isinstance(value, dict):
-            out.append(_mismatch(value, tp, path))
-            return
-        item = args[1] if args else Any
-        for key, element in value.items():
-            _check(element, item, _join(path, str(key)), out)
+        item = args[-1] if args else Any  # List[X] -> X, Dict[str, X] -> X
+        if isinstance(value, list):
+            for index, element in enumerate(value):
+                _check(element, item, f"{'' if path == _TOP else path}[{index}]", out)
+        else:
+            for key, element in value.items():
+                _check(element, item, _join(path, str(key)), out)
         return
     raise TypeError(f"cannot check a value against {tp!r} (at {path}): not a JSON-shaped type")
 

@@ -290,33 +290,21 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], types: Mapping[str, Any
         ],
     )
     both = sorted(set(before) & set(after))
-    section(
-        "Procedures re-tiered",
-        [
-            f"- [ ] {name}: {before[name].get('tier')} -> {after[name].get('tier')} "
-            f"(the docstring's last line of {method_path(name)})"
-            for name in both
-            if before[name].get("tier") != after[name].get("tier")
-        ],
+    attributes = (
+        ("re-tiered", "tier", "", str, "the docstring's last line of {method}"),
+        ("re-scoped", "bearerScope", "", _scope, "the docstring of {method}; ethos_sdk/testing/_scopes.py"),
+        ("served or unserved", "served", "served ", str, "NOT_ROUTED_YET in ethos_sdk/_catalog.py"),
     )
-    section(
-        "Procedures re-scoped",
-        [
-            f"- [ ] {name}: {_scope(before[name].get('bearerScope'))} -> {_scope(after[name].get('bearerScope'))} "
-            f"(the docstring of {method_path(name)}; ethos_sdk/testing/_scopes.py)"
-            for name in both
-            if before[name].get("bearerScope") != after[name].get("bearerScope")
-        ],
-    )
-    section(
-        "Procedures served or unserved",
-        [
-            f"- [ ] {name}: served {before[name].get('served')} -> {after[name].get('served')} "
-            f"(NOT_ROUTED_YET in ethos_sdk/_catalog.py)"
-            for name in both
-            if before[name].get("served") != after[name].get("served")
-        ],
-    )
+    for title, key, label, show, edit in attributes:
+        section(
+            f"Procedures {title}",
+            [
+                f"- [ ] {name}: {label}{show(before[name].get(key))} -> {show(after[name].get(key))} "
+                f"({edit.format(method=method_path(name))})"
+                for name in both
+                if before[name].get(key) != after[name].get(key)
+            ],
+        )
     changed: List[str] = []
     for name in both:
         inputs = field_changes(before[name].get("input"), after[name].get("input"))

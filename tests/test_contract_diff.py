@@ -10,10 +10,10 @@ from types import ModuleType
 from typing import List, Union
 
 import pytest
-from typing_extensions import Literal, TypedDict
-
 from ethos_sdk.types.personalities import Personality, PersonalityPage
 from ethos_sdk.types.sessions import Session, SessionDetail
+
+from .test_shapes import Cat, Dog
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "contract_diff.py"
@@ -94,16 +94,6 @@ def test_a_file_that_is_not_a_contract_exits_2_and_says_why(tmp_path: Path) -> N
     done = run(str(FIXTURES / "old.json"), str(bogus))
     assert done.returncode == 2
     assert "has no 'procedures' object" in done.stderr
-
-
-class Cat(TypedDict):
-    kind: Literal["cat"]
-    lives: int
-
-
-class Dog(TypedDict):
-    kind: Literal["dog"]
-    good: bool
 
 
 def test_owner_type_walks_lists_optionals_and_union_variants(script: ModuleType) -> None:
