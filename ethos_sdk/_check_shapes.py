@@ -16,7 +16,7 @@ import inspect
 import re
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import AbstractSet, Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from ._catalog import SdkMethod, sdk_methods
 from ._shapes import Finding, validate
@@ -156,7 +156,7 @@ def _plan(
     procedure: str,
     method: Any,
     answers: Mapping[str, Any],
-    settled: Mapping[str, str],
+    settled: AbstractSet[str],
     callable_: Mapping[str, str],
 ) -> _Plan:
     kwargs: Dict[str, Any] = {}
@@ -235,7 +235,7 @@ def check_shapes(client: EthosClient, methods: Optional[Mapping[str, SdkMethod]]
         if procedure in known
     )
     answers: Dict[str, Any] = {}
-    settled: Dict[str, str] = {}
+    settled: Set[str] = set()
     pending = list(callable_)
     for _ in range(len(pending) + 1):  # each round settles at least one, or stops
         progressed = False
@@ -245,7 +245,7 @@ def check_shapes(client: EthosClient, methods: Optional[Mapping[str, SdkMethod]]
                 continue
             pending.remove(procedure)
             progressed = True
-            settled[procedure] = "done"
+            settled.add(procedure)
             if plan.kwargs is None:
                 report.skipped.append((procedure, plan.reason or "no input available"))
                 continue
