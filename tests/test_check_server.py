@@ -11,7 +11,8 @@ import responses
 
 from ethos_sdk.__main__ import main
 from ethos_sdk._catalog import NOT_ROUTED_YET, compare, sdk_methods, sdk_procedures, server_procedures
-from ethos_sdk._check_shapes import NOT_CALLED, read_only_procedures
+from ethos_sdk._check_shapes import NOT_CALLED, ShapeReport, read_only_procedures
+from ethos_sdk._shapes import Finding
 from ethos_sdk.testing import LocalEthosServer
 from ethos_sdk.testing._http import PROCEDURES, Procedure
 
@@ -107,6 +108,8 @@ def test_shapes_against_the_local_server_is_clean_and_counts_what_it_validated(
     assert status == 0, out
     assert "no shape drift" in out
     assert "names: not compared (the server has no /openapi/spec.json: 404)" in out
+    assert "plugins.getCredential: never called: its answer is a stored credential" in out
+    assert "kanban.getTask: no input available for 'team'" in out
     # Reads fed by earlier answers were made: a session's get, a personality's memory.
     for fed in ("sessions.get", "sessions.export", "personalities.get", "memory.list", "memory.get"):
         assert called.get(fed) == 1, fed
@@ -201,3 +204,20 @@ def test_help_documents_shapes(capsys: pytest.CaptureFixture[str]) -> None:
         main(["check-server", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "--shapes" in text and "read-only" in text and "expected X, got Y" in text
+
+
+def test_an_api_key_and_a_cookie_together_are_refused() -> None:
+    with pytest.raises(SystemExit, match="not both"):
+        main(["check-server", "--shapes", "--base-url", BASE, "--api-key", "sk-ethos-" + "a" * 40, "--cookie", "c"])
+
+
+def test_the_same_finding_in_many_list_items_is_printed_once_with_a_count() -> None:
+    found = ShapeReport(validated=["sessions.list"])
+    for index in range(3):
+        found.findings.append(("sessions.list", Finding(f"items[{index}].pinned", "boolean", "string", "wrong type")))
+    found.findings.append(("sessions.list", Finding("items[1].title", "string or null", "integer", "wrong type")))
+    assert found.drifted
+    assert found.lines() == [
+        "sessions.list: items[0].pinned: expected boolean, got string (and 2 more like it)",
+        "sessions.list: items[1].title: expected string or null, got integer",
+    ]
