@@ -29,14 +29,20 @@ class InsecureCredentialWarning(UserWarning):
 
 
 def is_loopback(url: str) -> bool:
-    """True for ``localhost``, ``127.0.0.0/8`` and ``[::1]``: this machine only."""
+    """True for ``localhost``, ``127.0.0.0/8`` and ``[::1]``: this machine only.
+
+    An IPv4-mapped IPv6 address (``[::ffff:127.0.0.1]``) is judged by the IPv4
+    address it maps to, which is where its packets go, on every Python version.
+    """
     host = (urlsplit(url).hostname or "").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback
 
 
 def token_file_path(environ: Mapping[str, str] | None = None) -> Path:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Dict, List, Mapping
 
-__all__ = ["NOT_ROUTED_YET", "Drift", "sdk_procedures", "server_procedures", "compare"]
+__all__ = ["NOT_ROUTED_YET", "Drift", "SdkMethod", "sdk_methods", "sdk_procedures", "server_procedures", "compare"]
 
 NOT_ROUTED_YET = frozenset({"sessions.undoTurns"})
 """In the contract, with a method here, but not routed by the server yet."""
@@ -22,14 +22,23 @@ _NOT_PROCEDURES = frozenset({"stream", "ask"})
 
 
 class _Recorded(Exception):
-    def __init__(self, procedure: str) -> None:
+    def __init__(self, procedure: str, idempotent: bool = False) -> None:
         super().__init__(procedure)
         self.procedure = procedure
+        self.idempotent = idempotent
 
 
 class _RecordingTransport:
     def rpc(self, procedure: str, params: Any, **options: Any) -> Any:
-        raise _Recorded(procedure)
+        raise _Recorded(procedure, bool(options.get("idempotent")))
+
+
+@dataclass(frozen=True)
+class SdkMethod:
+    """Where the method of one procedure lives, and whether it marks the call idempotent (a read)."""
+
+    path: str
+    idempotent: bool
 
 
 class _StandInClient:
@@ -47,7 +56,7 @@ def _namespace_attributes(cls: type) -> List[str]:
     ]
 
 
-def _procedure_of(method: Any) -> str | None:
+def _procedure_of(method: Any) -> _Recorded | None:
     args: List[Any] = []
     for param in inspect.signature(method).parameters.values():
         if param.default is inspect.Parameter.empty and param.kind in (
@@ -58,7 +67,7 @@ def _procedure_of(method: Any) -> str | None:
     try:
         result = method(*args)
     except _Recorded as recorded:
-        return recorded.procedure
+        return recorded
     except Exception:
         return None
     close = getattr(result, "close", None)  # a lazy iterator that never ran
@@ -67,24 +76,29 @@ def _procedure_of(method: Any) -> str | None:
     return None
 
 
-def _walk(namespace: Any, path: str, found: Dict[str, str]) -> None:
+def _walk(namespace: Any, path: str, found: Dict[str, SdkMethod]) -> None:
     cls = type(namespace)
     for name in _namespace_attributes(cls):
         _walk(getattr(namespace, name), f"{path}.{name}", found)
     for name, member in inspect.getmembers(cls, inspect.isfunction):
         if name.startswith("_") or name in _NOT_PROCEDURES:
             continue
-        procedure = _procedure_of(getattr(namespace, name))
-        if procedure is not None:
-            found[procedure] = f"{path}.{name}"
+        recorded = _procedure_of(getattr(namespace, name))
+        if recorded is not None:
+            found[recorded.procedure] = SdkMethod(f"{path}.{name}", recorded.idempotent)
 
 
 def sdk_procedures() -> Dict[str, str]:
     """Every procedure the SDK has a method for, mapped to where it lives (``client.sessions.list``)."""
+    return {procedure: method.path for procedure, method in sdk_methods().items()}
+
+
+def sdk_methods() -> Dict[str, SdkMethod]:
+    """Every procedure the SDK has a method for: where the method lives and whether it is idempotent."""
     from ._client import EthosClient
 
     stand_in = _StandInClient()
-    found: Dict[str, str] = {}
+    found: Dict[str, SdkMethod] = {}
     for name in _namespace_attributes(EthosClient):
         # Each property imports its namespace module and builds the namespace;
         # built on the stand-in, its methods record instead of sending.

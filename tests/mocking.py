@@ -34,7 +34,7 @@ def sent_input(rsps: responses.RequestsMock, index: int = 0) -> Any:
 
 
 def replay(rsps: responses.RequestsMock, wire_dir: Path, name: str) -> Exchange:
-    """Answer the recorded request ``name`` (from ``ethos-wire``) with its recorded response, byte for byte."""
+    """Answer the recorded request ``name`` (from ``tests/wire``) with its recorded response, byte for byte."""
     exchange = load_exchange(wire_dir / f"{name}.txt")
     rsps.post(
         f"{BASE}{exchange.target}",

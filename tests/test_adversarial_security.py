@@ -144,7 +144,7 @@ def test_the_web_token_file_is_never_read_when_others_can_read_it(
 
 
 @pytest.mark.parametrize("base", ["http://10.0.0.5:3000", "https://ethos.example.com", "http://127.0.0.1.nip.io:3000",
-                                  "http://localhost@evil.example:3000", "http://[::ffff:7f00:1]:3000"])
+                                  "http://localhost@evil.example:3000", "http://[::ffff:a00:5]:3000"])
 def test_the_web_token_file_is_never_read_for_a_server_elsewhere(
     base: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -299,7 +299,7 @@ def test_importing_the_package_loads_no_namespace_module() -> None:
     code = (
         "import sys, ethos_sdk; "
         "print(sorted(m for m in sys.modules if m.startswith(('ethos_sdk.namespaces', "
-        "'ethos_sdk.types', 'ethos_sdk.stream', 'sseclient'))))"
+        "'ethos_sdk.types', 'ethos_sdk.stream', 'sseclient', 'ethos_sdk._shapes', 'ethos_sdk._check_shapes'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
