@@ -63,7 +63,7 @@ def test_2000_events_dropped_at_50_random_points_arrive_once_and_in_order() -> N
     cuts = [rng.randint(1, 1500) for _ in range(50)]  # 50 x ~750 bytes < the ~80 KB body
     with EventLogServer(events, cuts=cuts) as server:
         with EthosClient(server.url, api_key=FAKE_KEY) as client:
-            with client.events("s1", max_reconnects=100, idle_timeout=10.0) as stream:
+            with client.events("s1", max_reconnects=100, idle_timeout=10.0, check_session=False) as stream:
                 delivered = read(stream, len(events))
                 reconnects, restarts, gaps = stream.reconnects, stream.restarts, stream.gaps
         assert server.cut_count == 50
@@ -87,7 +87,7 @@ def test_a_server_restart_mid_stream_is_detected_and_the_new_events_are_all_deli
     old, new = numbered(100, "old"), numbered(150, "new")
     with EventLogServer(old) as server:
         with EthosClient(server.url, api_key=FAKE_KEY) as client:
-            with client.events("s1", max_reconnects=10, idle_timeout=10.0) as stream:
+            with client.events("s1", max_reconnects=10, idle_timeout=10.0, check_session=False) as stream:
                 before = read(stream, 100)
                 server.restart(new)
                 server.drop_all()
@@ -110,7 +110,7 @@ def test_a_buffer_overflow_while_disconnected_is_reported_as_a_gap() -> None:
     first, burst = numbered(10, "x"), numbered(1500, "y")
     with EventLogServer(first, buffer=1000) as server:
         with EthosClient(server.url, api_key=FAKE_KEY) as client:
-            with client.events("s1", max_reconnects=10, idle_timeout=10.0) as stream:
+            with client.events("s1", max_reconnects=10, idle_timeout=10.0, check_session=False) as stream:
                 before = read(stream, 10)
                 server.append(burst)
                 server.drop_all()

@@ -147,7 +147,7 @@ class _FakeResponse:
 def parse_chunks(chunks: List[bytes]) -> List[Tuple[Optional[int], dict[str, Any]]]:
     """Run the stream's own byte-to-event path over ``chunks`` (one body, then its end)."""
     client = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY)
-    stream = EventStream(client, "s", max_reconnects=0)
+    stream = EventStream(client, "s", max_reconnects=0, check_session=False)
     stream._open = lambda last_event_id: _FakeResponse(chunks)  # type: ignore[assignment,method-assign,return-value]
     out: List[Tuple[Optional[int], dict[str, Any]]] = []
     with pytest.raises(APIConnectionError):
@@ -223,7 +223,7 @@ def test_malformed_data_is_counted_not_raised(caplog: pytest.LogCaptureFixture) 
         + frame(None, '"just a string"')
         + delta(4, "ok")
     )
-    stream = EventStream(client, "s", max_reconnects=0)
+    stream = EventStream(client, "s", max_reconnects=0, check_session=False)
     stream._open = lambda last_event_id: _FakeResponse([body])  # type: ignore[assignment,method-assign,return-value]
     with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
         first = next(stream)
@@ -311,16 +311,16 @@ def test_wrong_content_type_raises_stream_error(server: SSEServer) -> None:
 
 def test_drop_mid_turn_resumes_with_last_event_id(server: SSEServer) -> None:
     server.add(
-        Script([meta(), delta(1, "a"), delta(2, "b"), delta(3, "c"), CLOSE]),
-        # The server replays from the id asked for: the event at the cursor, then the rest.
-        Script([meta(), delta(3, "c"), delta(4, "d"), delta(5, "e"), HOLD]),
+        Script([meta(), delta(1, "a"), delta(2, "b"), delta(3, "c"), delta(4, "d"), CLOSE]),
+        # The server replays above the id asked for: the overlap, then the rest.
+        Script([meta(), delta(2, "b"), delta(3, "c"), delta(4, "d"), delta(5, "e"), delta(6, "f"), HOLD]),
     )
     stream = EventStream(client_for(server), "s", idle_timeout=5)
-    got = collect(stream, 5)
-    assert texts(got) == ["a", "b", "c", "d", "e"]
-    assert [seq for seq, _ in got] == [1, 2, 3, 4, 5]
-    # It asks for the event at its cursor (3) again, to check the server still has it.
-    assert [r.header("last-event-id") for r in server.requests] == [None, "2"]
+    got = collect(stream, 6)
+    assert texts(got) == ["a", "b", "c", "d", "e", "f"]
+    assert [seq for seq, _ in got] == [1, 2, 3, 4, 5, 6]
+    # It asks for the last OVERLAP (3) events again, to check the server still has them.
+    assert [r.header("last-event-id") for r in server.requests] == [None, "1"]
     assert stream.reconnects == 1 and stream.restarts == 0 and stream.gaps == 0
 
 
@@ -340,18 +340,22 @@ def test_idle_timeout_reconnects_quietly(server: SSEServer) -> None:
 
 
 def test_restart_detected_by_the_event_at_the_cursor(server: SSEServer, caplog: pytest.LogCaptureFixture) -> None:
-    """After a restart the new numbering reached past our cursor: the replay filter would hide 1..2."""
+    """After a restart the new numbering reached past our cursor: the replay filter would hide 1..4."""
+    old = [delta(i, f"old{i}") for i in range(1, 8)]
+    new = [delta(i, f"new{i}") for i in range(1, 10)]
     server.add(
-        Script([meta(), delta(1, "old1"), delta(2, "old2"), delta(3, "old3"), CLOSE]),
-        Script([meta(), delta(3, "new3"), delta(4, "new4"), HOLD]),  # asked for > 2
-        Script([meta(), delta(1, "new1"), delta(2, "new2"), delta(3, "new3"), delta(4, "new4"), HOLD]),
+        Script([meta(), *old, CLOSE]),
+        Script([meta(), *new[4:], HOLD]),  # asked for > 4: ids 5..9 of the new numbering
+        Script([meta(), *new, HOLD]),
     )
     stream = EventStream(client_for(server), "s", idle_timeout=5)
     with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
-        got = collect(stream, 7)
-    assert texts(got) == ["old1", "old2", "old3", "new1", "new2", "new3", "new4"]
-    assert stream.restarts == 1 and stream.last_seq == 4
-    assert [r.header("last-event-id") for r in server.requests] == [None, "2", None]
+        got = collect(stream, 16)
+    assert texts(got) == [f"old{i}" for i in range(1, 8)] + [f"new{i}" for i in range(1, 10)]
+    assert stream.restarts == 1 and stream.last_seq == 9
+    assert [r.header("last-event-id") for r in server.requests] == [None, "4", None]
+    assert stream.last_restart is not None and stream.last_restart.last_seq == 7
+    assert "id 5 is not the one delivered" in caplog.text
 
 
 def test_lower_id_within_one_connection_is_delivered(server: SSEServer) -> None:
