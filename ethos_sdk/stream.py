@@ -291,7 +291,10 @@ def _body_reader(response: requests.Response) -> Callable[[], bytes]:
     """
     raw: Any = response.raw
     if hasattr(raw, "read1"):  # urllib3 >= 2
-        return functools.partial(raw.read1, _READ_SIZE, decode_content=True)
+        # Without a Content-Encoding there is nothing to decode: skip urllib3's
+        # decoder and its buffer, a cost per read (a read per event when chunked).
+        decode = bool(response.headers.get("content-encoding"))
+        return functools.partial(raw.read1, _READ_SIZE, decode_content=decode)
     fp = getattr(raw, "_fp", None)
     if hasattr(fp, "read1") and not response.headers.get("content-encoding"):
         # urllib3 1.x: http.client's read1 returns what has arrived
@@ -490,7 +493,10 @@ class EventStream:
         return self._closed
 
     def __iter__(self) -> Iterator[StreamEvent]:
-        return self._iterate()  # type: ignore[return-value]
+        if self._pending:
+            return self._iterate()  # type: ignore[return-value]
+        # The stream's own generator: a ``for`` loop that breaks does not close it.
+        return self._frame_iterator()  # type: ignore[return-value]
 
     def _iterate(self) -> Iterator[Dict[str, Any]]:
         # A plain loop, not ``yield from``: leaving a ``for`` loop early closes this
@@ -831,7 +837,9 @@ class EventStream:
                             ring_hash[slot] = hash(data)
                             self.last_seq = seq
                             try:
-                                obj = loads(data.decode("utf-8", "replace"))
+                                obj = loads(data.decode())
+                            except UnicodeDecodeError:  # not UTF-8: U+FFFD, as browsers do
+                                obj = _parse_event(data.decode("utf-8", "replace"))
                             except (ValueError, RecursionError):
                                 obj = None
                             if obj.__class__ is dict:
