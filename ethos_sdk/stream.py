@@ -295,7 +295,7 @@ def _body_reader(response: requests.Response) -> Callable[[], bytes]:
         # decoder and its buffer, a cost per read (a read per event when chunked).
         decode = bool(response.headers.get("content-encoding"))
         return functools.partial(raw.read1, _READ_SIZE, decode_content=decode)
-    fp = getattr(raw, "_fp", None)
+    fp: Any = getattr(raw, "_fp", None)
     if hasattr(fp, "read1") and not response.headers.get("content-encoding"):
         # urllib3 1.x: http.client's read1 returns what has arrived
         return functools.partial(fp.read1, _READ_SIZE)

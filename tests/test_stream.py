@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple
 
 import pytest
+import requests
 
 from ethos_sdk import (
     APIConnectionError,
@@ -20,7 +21,7 @@ from ethos_sdk import (
     PermissionDeniedError,
     StreamError,
 )
-from ethos_sdk.stream import LIVE_LAST_EVENT_ID, EventStream
+from ethos_sdk.stream import LIVE_LAST_EVENT_ID, EventStream, iter_sse_events
 from ethos_sdk.types.events import KNOWN_EVENT_TYPES
 
 from .conftest import FAKE_KEY
@@ -471,3 +472,16 @@ def test_bad_arguments() -> None:
     with pytest.raises(ValueError):
         EventStream(client, "")
     assert "EventStream" in repr(client.events("s")) and FAKE_KEY not in repr(client.events("s"))
+
+
+def test_iter_sse_events_reads_any_sse_body(server: SSEServer) -> None:
+    """The stream's parser, for other SSE routes: frames as sseclient reads them, then the body's end."""
+    server.add(Script([
+        b'data: {"type":"ping"}\r\nid: 1\r\n\r\n',
+        b"event: goal\ndata: a\n",
+        b"data: b\nid: 2\n\n: comment\n\n",
+        b'data: {"type":"done"}\nid: 3\n\ndata: cut off',
+    ]))
+    with requests.get(server.url + "/sse/goals/g1", stream=True, timeout=5) as response:
+        got = [(e.id, e.event, e.data) for e in iter_sse_events(response)]
+    assert got == [("1", "message", '{"type":"ping"}'), ("2", "goal", "a\nb"), ("3", "message", '{"type":"done"}')]
