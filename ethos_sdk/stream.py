@@ -77,6 +77,7 @@ import collections
 import functools
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -151,6 +152,11 @@ _RESCAN = 3  # the whole buffer, compared with every fingerprint until the curso
 _FROM_START = 4  # a new numbering, read from its start
 
 _DELIVER, _SKIP, _HOLD = 0, 1, 2
+
+# Every event frame of the Ethos server, once line endings are LF: the data line,
+# then the id line, then the blank line. The data line holds no LF, so the first
+# blank line after the frame's start is the one matched: the frame ends there.
+_EVENT_FRAME = re.compile(rb"data: ([^\n]*)\nid: ([0-9]+)\n\n")
 
 
 @dataclass(frozen=True)
@@ -782,14 +788,16 @@ class EventStream:
         """The events of one connection, checked; raises :class:`_BodyEnded` at its end.
 
         The common case -- a ``data: <json>\\nid: <n>\\n\\n`` frame whose id follows the
-        previous one -- is handled inline, with no call per event beyond decoding
-        and ``json.loads``; everything else goes through :meth:`_frame`.
+        previous one -- is handled inline, with no call per event beyond one regular
+        expression match, decoding and ``json.loads``; everything else goes through
+        :meth:`_frame`.
         """
         read = _body_reader(response)
         loads = json.loads
         ring_seq = self._ring_seq
         ring_hash = self._ring_hash
         frame_of = self._frame
+        match = _EVENT_FRAME.match
         prev = -2  # no fast path until an id has been seen on this connection in _NORMAL mode
         delivered = False
         buf = b""
@@ -814,67 +822,58 @@ class EventStream:
                 scan = 0
                 buf = chunk
             start = 0
-            while True:
-                end = buf.find(b"\n\n", scan)
-                if end < 0:
-                    break
-                data_end = buf.find(b"\n", start + 6)
-                if (
-                    buf.startswith(b"data: ", start)
-                    and data_end < end
-                    and buf.startswith(b"id: ", data_end + 1)
-                    and buf.find(b"\n", data_end + 5) == end
-                ):
-                    seq_bytes = buf[data_end + 5 : end]
-                    if seq_bytes.isdigit():
-                        seq = int(seq_bytes)
-                        data = buf[start + 6 : data_end]
-                        start = scan = end + 2
-                        if seq == prev + 1:
-                            prev = seq
-                            slot = seq & _MASK
-                            ring_seq[slot] = seq
-                            ring_hash[slot] = hash(data)
-                            self.last_seq = seq
-                            try:
-                                obj = loads(data.decode())
-                            except UnicodeDecodeError:  # not UTF-8: U+FFFD, as browsers do
-                                obj = _parse_event(data.decode("utf-8", "replace"))
-                            except (ValueError, RecursionError):
-                                obj = None
-                            if obj.__class__ is dict:
-                                kind = obj.get("type")
-                                if kind == "text_delta" or (kind.__class__ is str and self._tracked(kind)):
-                                    if not delivered:
-                                        conn.delivered = delivered = True
-                                    yield obj
-                                    if self._closed:
-                                        return
-                                    continue
-                                if kind.__class__ is str:
-                                    continue  # an id-bearing stream_meta, not asked for
-                            self._malformed(seq, len(data))
-                            continue
-                        conn.prev = None if prev == -2 else prev
-                        for event in frame_of(conn, seq, data):
-                            yield event
-                        prev = conn.prev if conn.mode == _NORMAL and conn.prev is not None else -2
-                        delivered = conn.delivered
-                        if self._closed:
-                            return
+            size = len(buf)
+            while start < size:
+                fast = match(buf, start)
+                if fast is not None:
+                    data, seq_bytes = fast.groups()
+                    seq = int(seq_bytes)
+                    start = fast.end()
+                    if seq == prev + 1:
+                        prev = seq
+                        slot = seq & _MASK
+                        ring_seq[slot] = seq
+                        ring_hash[slot] = hash(data)
+                        self.last_seq = seq
+                        try:
+                            obj = loads(data.decode())
+                        except UnicodeDecodeError:  # not UTF-8: U+FFFD, as browsers do
+                            obj = _parse_event(data.decode("utf-8", "replace"))
+                        except (ValueError, RecursionError):
+                            obj = None
+                        if obj.__class__ is dict:
+                            kind = obj.get("type")
+                            if kind == "text_delta" or (kind.__class__ is str and self._tracked(kind)):
+                                if not delivered:
+                                    conn.delivered = delivered = True
+                                yield obj
+                                if self._closed:
+                                    return
+                                continue
+                            if kind.__class__ is str:
+                                continue  # an id-bearing stream_meta, not asked for
+                        self._malformed(seq, len(data))
                         continue
-                frame = buf[start : end + 2]
-                start = scan = end + 2
-                conn.prev = None if prev == -2 else prev
-                for sse in _sseclient_events(frame):
-                    for event in frame_of(conn, _parse_id(sse.id), sse.data.encode("utf-8", "surrogatepass")):
-                        yield event
+                    conn.prev = None if prev == -2 else prev
+                    events = frame_of(conn, seq, data)
+                else:
+                    end = buf.find(b"\n\n", scan if scan > start else start)
+                    if end < 0:
+                        break
+                    frame = buf[start : end + 2]
+                    start = end + 2
+                    conn.prev = None if prev == -2 else prev
+                    events = []
+                    for sse in _sseclient_events(frame):
+                        events += frame_of(conn, _parse_id(sse.id), sse.data.encode("utf-8", "surrogatepass"))
+                for event in events:
+                    yield event
                 prev = conn.prev if conn.mode == _NORMAL and conn.prev is not None else -2
                 delivered = conn.delivered
                 if self._closed:
                     return
             if start:
-                buf = buf[start:]
+                buf = buf[start:] if start < size else b""
 
     def _tracked(self, kind: str) -> bool:
         """Note turn boundaries; False for an id-bearing ``stream_meta`` (not yielded by default)."""
