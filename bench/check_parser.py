@@ -22,7 +22,7 @@ import random
 import sys
 from pathlib import Path
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -30,6 +30,7 @@ import sseclient  # noqa: E402
 
 from ethos_sdk import APIConnectionError, EthosClient  # noqa: E402
 from ethos_sdk.stream import EventStream, _FrameParser, _normalised_line_endings, _parse_id  # noqa: E402
+from tests.sse_server import ReadsResponse  # noqa: E402
 
 PIECES = [
     b"data: a\nid: 1\n\n",
@@ -71,30 +72,11 @@ EVENT_PIECES = [
 ]
 
 
-class _Raw:
-    def __init__(self, parts: List[bytes]) -> None:
-        self._parts = list(parts)
-
-    def read1(self, amt: int, decode_content: bool = False) -> bytes:
-        return self._parts.pop(0) if self._parts else b""
-
-
-class _Response:
-    status_code = 200
-    headers: Dict[str, str] = {}
-
-    def __init__(self, parts: List[bytes]) -> None:
-        self.raw = _Raw(parts)
-
-    def close(self) -> None:
-        pass
-
-
 def delivered(parts: List[bytes]) -> List[Tuple[Optional[int], Any]]:
     """What EventStream yields for one connection's reads, with its cursor after each."""
     client = EthosClient("http://127.0.0.1:9", api_key="sk-ethos-" + "0" * 64)
     stream = EventStream(client, "s", max_reconnects=0, check_session=False)
-    stream._open = lambda last_event_id: _Response(parts)  # type: ignore[assignment,method-assign,return-value]
+    stream._open = lambda last_event_id: ReadsResponse(parts)  # type: ignore[assignment,method-assign,return-value]
     out: List[Tuple[Optional[int], Any]] = []
     try:
         for event in stream:

@@ -244,12 +244,7 @@ class _FrameParser:
     def _frames(self) -> Iterator[bytes]:
         buf = b""
         for chunk in self._chunks:
-            if buf:
-                scan = len(buf) - 1  # a "\n\n" may straddle the two chunks
-                buf += chunk
-            else:
-                scan = 0
-                buf = chunk
+            buf, scan = _joined(buf, chunk)
             start = 0
             while True:
                 end = buf.find(b"\n\n", scan)
@@ -282,6 +277,13 @@ class _FrameParser:
                         yield event
                         continue
             yield from _sseclient_events(frame, encoding)
+
+
+def _joined(rest: bytes, chunk: bytes) -> Tuple[bytes, int]:
+    """The unparsed rest of the body with a new chunk, and where a blank line may begin in it."""
+    if rest:
+        return rest + chunk, len(rest) - 1  # a "\n\n" may straddle the two
+    return chunk, 0
 
 
 def _sseclient_events(frame: bytes, encoding: str = "utf-8") -> Iterator[sseclient.Event]:
@@ -815,12 +817,7 @@ class EventStream:
             if b"\r" in chunk:
                 after_cr = chunk[-1:] == b"\r"
                 chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            if buf:
-                scan = len(buf) - 1  # a "\n\n" may straddle the two chunks
-                buf += chunk
-            else:
-                scan = 0
-                buf = chunk
+            buf, scan = _joined(buf, chunk)
             start = 0
             size = len(buf)
             while start < size:

@@ -219,6 +219,31 @@ class SSEServer(LoopbackServer):
                 return
 
 
+class _Reads:
+    def __init__(self, chunks: Sequence[bytes]) -> None:
+        self._chunks = list(chunks)
+
+    def read1(self, amt: int, decode_content: bool = False) -> bytes:
+        return self._chunks.pop(0) if self._chunks else b""
+
+
+class ReadsResponse:
+    """A stand-in for a streamed ``requests.Response`` whose body arrives as ``chunks``, one per read.
+
+    Give it to an EventStream through ``stream._open`` to run the stream's own
+    byte-to-event path without a socket; after the last chunk the body ends.
+    """
+
+    status_code = 200
+    headers: dict[str, str] = {}
+
+    def __init__(self, chunks: Sequence[bytes]) -> None:
+        self.raw = _Reads(chunks)
+
+    def close(self) -> None:
+        pass
+
+
 def frame(seq: Optional[int], data: str, newline: str = "\n") -> bytes:
     """One event frame as the Ethos server writes it: data line first, then the id."""
     lines = [f"data: {data}"]

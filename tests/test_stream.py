@@ -25,7 +25,7 @@ from ethos_sdk.stream import LIVE_LAST_EVENT_ID, EventStream, iter_sse_events
 from ethos_sdk.types.events import KNOWN_EVENT_TYPES
 
 from .conftest import FAKE_KEY
-from .sse_server import CLOSE, HOLD, Script, SSEServer, delta, frame, meta
+from .sse_server import CLOSE, HOLD, ReadsResponse, Script, SSEServer, delta, frame, meta
 from .wire import load_exchange
 
 
@@ -126,30 +126,11 @@ def test_restart_recorded_pair_delivers_the_new_turn_once(
 # -- framing ----------------------------------------------------------------------------
 
 
-class _FakeRaw:
-    def __init__(self, chunks: List[bytes]) -> None:
-        self._chunks = list(chunks)
-
-    def read1(self, amt: int, decode_content: bool = True) -> bytes:
-        return self._chunks.pop(0) if self._chunks else b""
-
-
-class _FakeResponse:
-    status_code = 200
-    headers: dict[str, str] = {}
-
-    def __init__(self, chunks: List[bytes]) -> None:
-        self.raw = _FakeRaw(chunks)
-
-    def close(self) -> None:
-        pass
-
-
 def parse_chunks(chunks: List[bytes]) -> List[Tuple[Optional[int], dict[str, Any]]]:
     """Run the stream's own byte-to-event path over ``chunks`` (one body, then its end)."""
     client = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY)
     stream = EventStream(client, "s", max_reconnects=0, check_session=False)
-    stream._open = lambda last_event_id: _FakeResponse(chunks)  # type: ignore[assignment,method-assign,return-value]
+    stream._open = lambda last_event_id: ReadsResponse(chunks)  # type: ignore[assignment,method-assign,return-value]
     out: List[Tuple[Optional[int], dict[str, Any]]] = []
     with pytest.raises(APIConnectionError):
         for event in stream:
@@ -225,7 +206,7 @@ def test_malformed_data_is_counted_not_raised(caplog: pytest.LogCaptureFixture) 
         + delta(4, "ok")
     )
     stream = EventStream(client, "s", max_reconnects=0, check_session=False)
-    stream._open = lambda last_event_id: _FakeResponse([body])  # type: ignore[assignment,method-assign,return-value]
+    stream._open = lambda last_event_id: ReadsResponse([body])  # type: ignore[assignment,method-assign,return-value]
     with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
         first = next(stream)
     assert first == {"type": "text_delta", "text": "ok"}
