@@ -88,7 +88,8 @@ _NAPOLEON_SECTIONS = {
     "raise", "raises", "references", "see also", "tip", "todo", "warning", "warnings",
     "warn", "warns", "yield", "yields",
 }
-_HEADING = re.compile(r"^(\S[^`]{0,60}):\s*$")
+# A line ending in "::" introduces a literal block (an example), never a heading.
+_HEADING = re.compile(r"^(\S[^`]{0,60}[^:]):\s*$")
 
 
 def _own_sections(app: object, what: str, name: str, obj: object,
@@ -142,4 +143,5 @@ def _own_sections(app: object, what: str, name: str, obj: object,
 def setup(app: object) -> None:
     # Before napoleon (priority 500), so it sees ordinary reST.
     app.connect("autodoc-process-docstring", _own_sections, priority=400)  # type: ignore[attr-defined]
-    app.connect("autodoc-process-docstring", _indent_example_after_summary)  # type: ignore[attr-defined]
+    # First of all, so that no other hook takes the example's lines for text.
+    app.connect("autodoc-process-docstring", _indent_example_after_summary, priority=300)  # type: ignore[attr-defined]

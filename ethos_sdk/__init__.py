@@ -24,6 +24,7 @@ from .errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     ConflictError,
     EthosError,
@@ -37,6 +38,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._response import RawResponse, with_raw_response
     from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
     from .stream import EventStream
 
@@ -55,6 +57,7 @@ __all__ = [
     "InsecureCredentialWarning",
     "EthosError",
     "ConfigurationError",
+    "ClientClosedError",
     "APIConnectionError",
     "APITimeoutError",
     "UnexpectedResponseError",
@@ -68,6 +71,8 @@ __all__ = [
     "ConflictError",
     "RateLimitError",
     "InternalServerError",
+    "RawResponse",
+    "with_raw_response",
     "__version__",
 ]
 
@@ -81,6 +86,10 @@ def __getattr__(name: str) -> Any:
         from .stream import EventStream
 
         return EventStream
+    if name in ("RawResponse", "with_raw_response"):
+        from . import _response
+
+        return getattr(_response, name)
     if name in _TURN_NAMES:
         from . import _turn
 

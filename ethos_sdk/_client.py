@@ -19,7 +19,7 @@ from ._auth import (
     token_file_path,
     token_from_login,
 )
-from ._transport import DEFAULT_TIMEOUT, Credentials, Transport
+from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from .errors import AuthenticationError, ConfigurationError
 
@@ -70,12 +70,40 @@ DEFAULT_BASE_URL = "http://localhost:3000"
 _warned_plain_http: set[str] = set()
 
 
+def _check_base_url(value: str) -> str:
+    """``value`` without a trailing slash, or a :class:`ConfigurationError` saying what is wrong."""
+    base = value.strip().rstrip("/")
+    parts = urlsplit(base)
+    if "://" not in base or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base_url must start with http:// or https://, got {base!r}")
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"base_url must not have a query or fragment, got {base!r}: give the server's address"
+        )
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1].lower()
+    if last in ("rpc", "sse"):
+        fixed = base[: len(base) - len(last)].rstrip("/")
+        raise ConfigurationError(
+            f"base_url ends in /{last}, got {base!r}: give the server's address without it "
+            f"(base_url={fixed!r}); the SDK adds /rpc and /sse itself"
+        )
+    return base
+
+
+def _check_deadline(deadline: float | None) -> None:
+    if deadline is not None and not deadline > 0:
+        raise ConfigurationError(f"deadline must be a number of seconds above 0, or None; got {deadline!r}")
+
+
 class EthosClient:
     """A connection to one Ethos server.
 
     Args:
         base_url: the server, e.g. ``"http://127.0.0.1:3000"``. Default:
-            ``$ETHOS_BASE_URL``, else ``http://localhost:3000``.
+            ``$ETHOS_BASE_URL``, else ``http://localhost:3000``. Behind a
+            reverse proxy, include its path prefix (``"https://host/ethos"``
+            calls ``https://host/ethos/rpc/...``); never the ``/rpc`` or ``/sse``
+            part itself.
         api_key: an API key (``sk-ethos-...``). Default: ``$ETHOS_API_KEY``.
             Keys are limited to their scopes and cannot call cookie-only or
             experimental procedures.
@@ -89,17 +117,35 @@ class EthosClient:
             random id per client.
         timeout: seconds to connect and to wait for each read, as one number or
             ``(connect, read)``; ``None`` waits forever. Default ``(5, 60)``.
-            Every method also takes ``timeout=`` for one call.
+            Every method also takes ``timeout=`` for one call. A server that
+            trickles its answer is bounded by ``deadline``, not by ``timeout``.
+        deadline: seconds one procedure call may take in all: every attempt,
+            the waits between retries and reading the answer. Default ``None``:
+            no bound beyond ``timeout`` and ``max_retries``. When it passes, the
+            call raises :class:`~ethos_sdk.APITimeoutError`.
         max_retries: how many times a failed call is sent again (default 2).
             Reads are retried after connection errors, timeouts and statuses
             408, 429, 502, 503 and 504; calls that change something only when
             the request cannot have reached the server.
-        session: a ``requests.Session`` to use (proxies, certificates, adapters).
-            The client uses it as it is and never closes it.
+        session: a ``requests.Session`` to use. Its adapters, proxies,
+            ``verify``, ``cert`` and headers are used as they are when the
+            client is made (``max_connections`` does not resize its pools);
+            the client never closes it. Its ``auth``, hooks and cookie jar are
+            not used: the SDK sends its own credentials only.
         headers: extra headers sent with every request.
+        max_connections: connections the client's own pool keeps open to the
+            server (default 100): one per thread calling at the same time, so
+            one client serves that many threads without opening and dropping
+            connections. Not used with ``session``.
+
+    What the environment says (``HTTP_PROXY``/``HTTPS_PROXY``, ``NO_PROXY``,
+    ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``) is read once, when the client is
+    made, and honoured as read then. ``~/.netrc`` is never used.
 
     Raises:
-        ConfigurationError: no credential could be found, or the API key is malformed.
+        ConfigurationError: no credential could be found, the API key is
+            malformed, or ``base_url`` is not an http(s) address of the server
+            (one ending in ``/rpc`` or ``/sse`` is refused).
 
     Use it as a context manager, or call :meth:`close`, to free its connections::
 
@@ -119,15 +165,16 @@ class EthosClient:
         max_retries: int = 2,
         session: requests.Session | None = None,
         headers: Mapping[str, str] | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        deadline: float | None = None,
     ) -> None:
         env = os.environ
-        base = (base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
-        if "://" not in base:
-            raise ConfigurationError(
-                f"base_url must start with http:// or https://, got {base!r}"
-            )
+        base = _check_base_url(base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
+        _check_deadline(deadline)
+        if max_connections < 1:
+            raise ConfigurationError("max_connections must be 1 or more")
         if api_key is not None and cookie is not None:
             raise ConfigurationError("pass either api_key or cookie, not both")
 
@@ -156,7 +203,48 @@ class EthosClient:
             max_retries=max_retries,
             session=session,
             headers=headers,
+            deadline=deadline,
+            max_connections=max_connections,
         )
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+    ) -> EthosClient:
+        """A client like this one with other options; this one is left unchanged.
+
+        The new client shares this one's connection pool (the same
+        ``requests.Session`` and adapters), credentials, origin and
+        ``client_id``; options not given keep this client's values, and
+        ``headers`` are added to this client's extra headers::
+
+            patient = client.with_options(timeout=300, max_retries=5)
+            patient.sessions.export(session_id, "markdown")
+
+        The pool belongs to the client that made it: closing the new client
+        only stops the new client, while closing this one closes the pool, and
+        the clients derived from it then raise
+        :class:`~ethos_sdk.ClientClosedError` too.
+
+        Raises:
+            ConfigurationError: ``max_retries`` below 0 or ``deadline`` not above 0.
+            ClientClosedError: this client is closed.
+        """
+        self._transport.check_open()
+        if not isinstance(max_retries, NotGiven) and max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more")
+        if not isinstance(deadline, NotGiven):
+            _check_deadline(deadline)
+        derived = type(self).__new__(type(self))
+        derived.client_id = self.client_id
+        derived._transport = self._transport.derive(
+            timeout=timeout, max_retries=max_retries, headers=headers, deadline=deadline
+        )
+        return derived
 
     @staticmethod
     def _find_credentials(base: str, api_key: str | None, cookie: str | None) -> Credentials:
@@ -297,12 +385,18 @@ class EthosClient:
         """
         from .stream import EventStream
 
+        self._transport.check_open()
         return EventStream(self, session_id, **kwargs)
 
     # -- lifetime --------------------------------------------------------------
 
     def close(self) -> None:
-        """Free the connections (a ``session`` passed in by you is left open)."""
+        """Free the connections (a ``session`` passed in by you is left open).
+
+        From then on every call, :meth:`events` and the chat helpers raise
+        :class:`~ethos_sdk.ClientClosedError`. Closing a client made by
+        :meth:`with_options` leaves the pool it shares open.
+        """
         self._transport.close()
 
     def __enter__(self) -> EthosClient:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import os
 import random
 import time
+from datetime import timedelta as _timedelta
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -25,13 +27,14 @@ from .errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     UnexpectedResponseError,
     _register_secret,
     redact,
     status_error_class,
 )
 
-__all__ = ["Transport", "Credentials", "DEFAULT_TIMEOUT", "RETRY_STATUSES"]
+__all__ = ["Transport", "Pool", "Credentials", "DEFAULT_TIMEOUT", "DEFAULT_MAX_CONNECTIONS", "RETRY_STATUSES"]
 
 log = logging.getLogger("ethos_sdk")
 
@@ -105,6 +108,14 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def shown_url(url: str) -> str:
+    """``url`` fit for a message: without a ``user:password@`` part, secrets masked."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        url = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+    return redact(url)
+
+
 def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date."""
     if not value:
@@ -131,7 +142,7 @@ def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> fl
     return delay * (1.0 - 0.25 * rand())
 
 
-def _cannot_have_reached_server(exc: requests.exceptions.RequestException) -> bool:
+def _cannot_have_reached_server(exc: BaseException) -> bool:
     """True when the failure happened before a byte of the request was sent."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
@@ -145,17 +156,51 @@ def _cannot_have_reached_server(exc: requests.exceptions.RequestException) -> bo
     return False
 
 
-def _is_timeout(exc: BaseException) -> bool:
-    if isinstance(exc, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError)):
-        return True
+def _reason(exc: BaseException) -> Any:
+    """What urllib3 says went wrong under a requests exception (``MaxRetryError`` unwrapped)."""
     reason = exc.args[0] if exc.args else None
     if isinstance(reason, urllib3.exceptions.MaxRetryError):
         reason = reason.reason
-    return isinstance(reason, (urllib3.exceptions.TimeoutError, TimeoutError))
+    return reason
 
 
-def connection_error(exc: BaseException, request_id: str | None, what: str) -> APIConnectionError:
-    """Wrap a requests or urllib3 exception in the SDK's own error."""
+def _never_connected(exc: BaseException) -> bool:
+    """Refused, unresolvable or unreachable: no connection was made at all.
+
+    urllib3's ``NewConnectionError`` subclasses its ``ConnectTimeoutError``, so
+    this is asked before :func:`_is_timeout`.
+    """
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return True
+    return isinstance(_reason(exc), urllib3.exceptions.NewConnectionError)
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    if isinstance(exc, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError)):
+        return True
+    return isinstance(_reason(exc), (urllib3.exceptions.TimeoutError, TimeoutError))
+
+
+def connection_error(
+    exc: BaseException, request_id: str | None, what: str, *, base_url: str | None = None
+) -> APIConnectionError:
+    """Wrap a requests or urllib3 exception in the SDK's own error.
+
+    A server that cannot be connected to at all (refused, unknown host,
+    unreachable network) is an :class:`APIConnectionError` naming ``base_url``
+    and what to check; only a real timeout is an :class:`APITimeoutError`.
+    """
+    if _never_connected(exc):
+        reason = _reason(exc)
+        cause = reason if isinstance(reason, urllib3.exceptions.NewConnectionError) else exc
+        detail = redact(f"{type(cause).__name__}: {cause}")
+        server = shown_url(base_url) if base_url else "the server"
+        return APIConnectionError(
+            f"{what}: could not connect to {server} ({detail}). Is Ethos running there "
+            "(start it with `ethos serve`)? Check base_url, or ETHOS_BASE_URL when it is "
+            "not given",
+            request_id=request_id,
+        )
     detail = redact(f"{type(exc).__name__}: {exc}")
     if _is_timeout(exc):
         return APITimeoutError(
@@ -194,7 +239,8 @@ def hint_for(
     if status == 404 and code is None and procedure:
         return (
             f"the server does not route {procedure}: it may be older or newer than this SDK "
-            "(python -m ethos_sdk check-server lists the differences)"
+            "(python -m ethos_sdk check-server lists the differences); or check base_url: "
+            "it is the server's address, with the path prefix of a reverse proxy if any"
         )
     return None
 
@@ -282,8 +328,124 @@ def status_error(
     )
 
 
+DEFAULT_MAX_CONNECTIONS = 100
+"""Connections the client's own pool keeps open: one per thread calling at the same time."""
+
+_READ_CHUNK = 64 * 1024
+
+
+def _socket_of(response: requests.Response) -> Any:
+    """The socket under a streamed response, or ``None`` when it cannot be reached."""
+    raw: Any = response.raw
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    if sock is None:
+        try:  # http.client.HTTPResponse -> BufferedReader -> SocketIO -> socket
+            sock = raw._fp.fp.raw._sock
+        except AttributeError:
+            return None
+    return sock if hasattr(sock, "settimeout") else None
+
+
+def _read_limit(timeout: Timeout) -> float | None:
+    if isinstance(timeout, tuple):
+        return timeout[1]
+    return timeout
+
+
+def _clip(timeout: Timeout, left: float) -> Timeout:
+    """``timeout`` with each phase no longer than ``left`` seconds."""
+    if timeout is None:
+        return (left, left)
+    if isinstance(timeout, tuple):
+        connect, read = timeout
+        return (
+            left if connect is None else min(connect, left),
+            left if read is None else min(read, left),
+        )
+    return min(timeout, left)
+
+
+_ENVIRONMENT_NAMES = (
+    "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+    "no_proxy", "NO_PROXY", "REQUEST_METHOD", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+)
+"""The variables ``requests`` consults for an http(s) URL; their values key :data:`_SETTINGS`."""
+
+_SETTINGS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _environment_settings(session: requests.Session, base_url: str) -> dict[str, Any]:
+    """What ``requests`` would read from the environment for ``base_url`` with a fresh session.
+
+    The answer scans all of ``os.environ`` twice; clients made with the same
+    variables reuse it, so making a client stays cheap.
+    """
+    key = (base_url, *(os.environ.get(name) for name in _ENVIRONMENT_NAMES))
+    found = _SETTINGS.get(key)
+    if found is None:
+        found = dict(session.merge_environment_settings(base_url, {}, None, None, None))
+        if len(_SETTINGS) >= 64:
+            _SETTINGS.clear()
+        _SETTINGS[key] = found
+    return {**found, "proxies": dict(found["proxies"])}
+
+
+class Pool:
+    """A ``requests.Session`` and what the environment said about the server, read once.
+
+    ``requests`` looks up proxies, ``NO_PROXY``, CA bundles and ``~/.netrc`` in
+    the environment at every call. The SDK asks the session once, when the
+    client is made (``Session.merge_environment_settings``, so the answer is the
+    one ``requests`` would give), and sends each request through the session's
+    adapter itself. ``~/.netrc`` is never read: the SDK's own credentials are
+    the only ones sent.
+
+    A pool is shared by a client and every client derived from it with
+    :meth:`~ethos_sdk.EthosClient.with_options`; it belongs to the client that
+    made it, and closes with that client.
+    """
+
+    __slots__ = ("session", "owned", "closed", "adapter", "proxies", "verify", "cert")
+
+    def __init__(self, base_url: str, session: requests.Session | None, max_connections: int) -> None:
+        self.owned = session is None
+        if session is None:
+            session = requests.Session()
+            adapter = requests.adapters.HTTPAdapter(pool_maxsize=max_connections)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        if self.owned:
+            settings = _environment_settings(session, base_url)
+            session.trust_env = False  # nothing reads the environment or ~/.netrc again
+        else:
+            settings = dict(session.merge_environment_settings(base_url, {}, None, None, None))
+        self.session = session
+        self.closed = False
+        self.adapter = session.get_adapter(base_url)
+        self.proxies: Mapping[str, str] = settings["proxies"]
+        self.verify: Any = settings["verify"]
+        self.cert: Any = settings["cert"]
+
+    def send(
+        self, request: requests.PreparedRequest, *, stream: bool, timeout: Timeout
+    ) -> requests.Response:
+        """Send one prepared request through the adapter; redirects are never followed."""
+        started = time.monotonic()
+        response = self.adapter.send(
+            request, stream=stream, timeout=timeout,
+            verify=self.verify, cert=self.cert, proxies=self.proxies,
+        )
+        response.elapsed = _timedelta(seconds=time.monotonic() - started)
+        return response
+
+    def close(self) -> None:
+        self.closed = True
+        if self.owned:
+            self.session.close()
+
+
 class Transport:
-    """Sends procedures to one server over one ``requests.Session``."""
+    """Sends procedures to one server through one :class:`Pool`."""
 
     def __init__(
         self,
@@ -293,37 +455,79 @@ class Transport:
         origin: str | None,
         timeout: Timeout,
         max_retries: int,
-        session: requests.Session | None,
-        headers: Mapping[str, str] | None,
+        session: requests.Session | None = None,
+        headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        pool: Pool | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.origin = origin
         self.timeout = timeout
         self.max_retries = max_retries
-        self.owns_session = session is None
-        self.session = session if session is not None else requests.Session()
+        self.deadline = deadline
+        self.owns_pool = pool is None
+        self.pool = pool if pool is not None else Pool(self.base_url + "/", session, max_connections)
+        self.closed = False
         self.extra_headers = dict(headers or {})
         self.sleep: Callable[[float], None] = time.sleep
         self._base_headers: dict[str, str] = {}
+        self._rpc_headers: dict[str, tuple[str, str]] = {}
+        self._urls: dict[str, tuple[str, str]] = {}
         self._rebuild_headers()
+
+    @property
+    def session(self) -> requests.Session:
+        """The ``requests.Session`` whose adapters carry the requests."""
+        return self.pool.session
+
+    def derive(
+        self,
+        *,
+        timeout: Timeout | NotGiven,
+        max_retries: int | NotGiven,
+        headers: Mapping[str, str] | None,
+        deadline: float | None | NotGiven,
+    ) -> Transport:
+        """A transport over the same pool and credentials, with other options."""
+        derived = Transport(
+            self.base_url,
+            credentials=self.credentials,
+            origin=self.origin,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            headers={**self.extra_headers, **(headers or {})},
+            deadline=self.deadline if isinstance(deadline, NotGiven) else deadline,
+            pool=self.pool,
+        )
+        derived.sleep = self.sleep
+        return derived
 
     # -- headers -----------------------------------------------------------
 
     def _rebuild_headers(self) -> None:
-        headers = {
+        # The session's own headers first (a session passed in keeps them), the SDK's over them.
+        merged: requests.structures.CaseInsensitiveDict[Any] = requests.structures.CaseInsensitiveDict(
+            self.pool.session.headers
+        )
+        merged.update({
             "User-Agent": user_agent(),
             "Accept": "application/json",
             "Content-Type": "application/json",
-        }
-        headers.update(self.extra_headers)
+        })
+        merged.update(self.extra_headers)
         _register_secret(self.credentials.secret)  # masked in every error, even when a server echoes it
         name, value = self.credentials.header()
-        headers[name] = value
+        merged[name] = value
         origin = self.effective_origin()
         if origin:
-            headers["Origin"] = origin
-        self._base_headers = headers
+            merged["Origin"] = origin
+        self._base_headers = {
+            k: v if isinstance(v, str) else bytes(v).decode("latin-1")
+            for k, v in merged.items() if v is not None
+        }
+        self._rpc_headers = {k.lower(): (k, v) for k, v in self._base_headers.items()}
 
     def effective_origin(self) -> str | None:
         """The ``Origin`` sent: the one given, else (cookie mode only) the base URL's."""
@@ -358,7 +562,36 @@ class Transport:
     def resolve_timeout(self, timeout: Timeout | NotGiven) -> Timeout:
         return self.timeout if isinstance(timeout, NotGiven) else timeout
 
+    # -- lifetime ------------------------------------------------------------
+
+    def check_open(self) -> None:
+        """Raise :class:`ClientClosedError` when this client, or the one it was derived from, is closed."""
+        if self.closed or self.pool.closed:
+            if self.closed:
+                why = "it was closed (close() or the end of its with block)"
+            else:
+                why = "the client it was derived from with with_options() was closed"
+            raise ClientClosedError(
+                f"this EthosClient for {shown_url(self.base_url)} sends nothing more: {why}. "
+                "Make a new EthosClient, or close the client only when you are done with it."
+            )
+
+    def close(self) -> None:
+        """Refuse further calls; close the pool when this transport made it."""
+        self.closed = True
+        if self.owns_pool:
+            self.pool.close()
+
     # -- RPC ---------------------------------------------------------------
+
+    def _url_of(self, procedure: str) -> tuple[str, str]:
+        found = self._urls.get(procedure)
+        if found is None:
+            path = "/rpc/" + procedure.replace(".", "/")
+            found = (requests.utils.requote_uri(self.base_url + path), path)
+            if len(self._urls) < 4096:  # the SDK's procedures, and room for call()'s
+                self._urls[procedure] = found
+        return found
 
     def rpc(
         self,
@@ -368,60 +601,142 @@ class Transport:
         idempotent: bool,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        capture: list[requests.Response] | None = None,
     ) -> Any:
-        """Call ``procedure`` with ``params`` and return its decoded output."""
-        url = f"{self.base_url}/rpc/{procedure.replace('.', '/')}"
+        """Call ``procedure`` with ``params`` and return its decoded output.
+
+        ``capture``, when given, receives the HTTP response the output was read from.
+        """
+        if self.closed or self.pool.closed:
+            self.check_open()
+        url, path = self._url_of(procedure)
         body = _envelope.encode_input(params)
-        headers, request_id = self.headers_for(extra_headers)
-        limit = self.resolve_timeout(timeout)
+        store = self._rpc_headers.copy()
+        if extra_headers:
+            for name, value in extra_headers.items():
+                if value is None:
+                    store.pop(name.lower(), None)
+                else:
+                    store[name.lower()] = (name, value)
+        given = store.get("x-request-id")
+        if given is None:
+            import uuid  # loaded on the first call, not at import
+
+            request_id = str(uuid.uuid4())
+            store["x-request-id"] = ("x-request-id", request_id)
+        else:
+            request_id = given[1]
+        store["content-length"] = ("Content-Length", str(len(body)))
+        headers: Any = _CaseInsensitiveDict()
+        headers._store = store
+        limit = self.timeout if isinstance(timeout, NotGiven) else timeout
+        deadline_at = None if self.deadline is None else time.monotonic() + self.deadline
+        pool = self.pool
         attempt = 0
         while True:
+            request = _PreparedRequest()
+            request.method = "POST"
+            request.url = url
+            request.headers = headers
+            request.body = body
             started = time.monotonic()
             try:
-                response = self.session.post(
-                    url, data=body, headers=headers, timeout=limit, allow_redirects=False
-                )
-            except requests.exceptions.RequestException as exc:
-                error = connection_error(exc, request_id, f"POST /rpc/{procedure.replace('.', '/')}")
+                if deadline_at is None:
+                    response = pool.send(request, stream=False, timeout=limit)
+                    response.content  # noqa: B018 - read the body inside the try: its errors are retried
+                else:
+                    left = deadline_at - started
+                    if left <= 0:
+                        raise self._deadline_error(f"POST {path}", request_id)
+                    response = pool.send(request, stream=True, timeout=_clip(limit, left))
+                    self._read_within(response, deadline_at, _read_limit(limit), f"POST {path}", request_id)
+            except _SEND_ERRORS as exc:
+                error = connection_error(exc, request_id, f"POST {path}", base_url=self.base_url)
                 safe = idempotent or _cannot_have_reached_server(exc)
-                if safe and attempt < self.max_retries:
-                    delay = backoff_delay(attempt)
-                    log.info(
-                        "%s: %s; retry %d of %d in %.2f s",
-                        procedure, error, attempt + 1, self.max_retries, delay,
-                    )
-                    self.sleep(delay)
+                if safe and self._waited_to_retry(procedure, error, attempt, backoff_delay(attempt), deadline_at):
                     attempt += 1
                     continue
                 raise error from exc
 
             status = response.status_code
-            if log.isEnabledFor(logging.DEBUG):
-                log.debug(
-                    "POST /rpc/%s -> %d in %.1f ms (request id %s)",
-                    procedure.replace(".", "/"), status,
-                    (time.monotonic() - started) * 1000, request_id,
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "POST %s -> %d in %.1f ms (request id %s, attempt %d)",
+                    path, status, (time.monotonic() - started) * 1000, request_id, attempt + 1,
                 )
             if 200 <= status < 300:
-                return self._decode(response, request_id)
+                output = self._decode(response, request_id)
+                if capture is not None:
+                    capture.append(response)
+                return output
             if 300 <= status < 400:
                 raise self._redirect_error(response, request_id)
             error_obj = status_error(
                 response, request_id=request_id,
                 auth_mode=self.credentials.mode, procedure=procedure,
             )
-            if idempotent and status in RETRY_STATUSES and attempt < self.max_retries:
+            if idempotent and status in RETRY_STATUSES:
                 wait = error_obj.retry_after
                 if wait is None or wait <= MAX_RETRY_AFTER:
                     delay = backoff_delay(attempt) if wait is None else wait
-                    log.info(
-                        "%s: %d; retry %d of %d in %.2f s",
-                        procedure, status, attempt + 1, self.max_retries, delay,
-                    )
-                    self.sleep(delay)
-                    attempt += 1
-                    continue
+                    if self._waited_to_retry(procedure, status, attempt, delay, deadline_at):
+                        attempt += 1
+                        continue
             raise error_obj
+
+    def _waited_to_retry(
+        self, procedure: str, why: object, attempt: int, delay: float, deadline_at: float | None
+    ) -> bool:
+        """Wait ``delay`` before retry ``attempt + 1`` and say so; False when no retry is left or the wait would pass the deadline."""
+        if attempt >= self.max_retries:
+            return False
+        if deadline_at is not None and time.monotonic() + delay >= deadline_at:
+            return False
+        log.info("%s: %s; retry %d of %d in %.2f s", procedure, why, attempt + 1, self.max_retries, delay)
+        self.sleep(delay)
+        return True
+
+    def _deadline_error(self, what: str, request_id: str) -> APITimeoutError:
+        return APITimeoutError(
+            f"{what} did not finish within deadline={self.deadline:g} s (all attempts, waits "
+            "and reading the answer); raise the limit with deadline=",
+            request_id=request_id,
+        )
+
+    def _read_within(
+        self,
+        response: requests.Response,
+        deadline_at: float,
+        read_timeout: float | None,
+        what: str,
+        request_id: str,
+    ) -> None:
+        """Read the body as it arrives, giving up at ``deadline_at`` however slowly it trickles."""
+        raw: Any = response.raw
+        read = getattr(raw, "read1", None) or raw.read  # read1: what has arrived, urllib3 >= 2
+        sock = _socket_of(response)
+        chunks: list[bytes] = []
+        try:
+            while True:
+                left = deadline_at - time.monotonic()
+                if left <= 0:
+                    raise self._deadline_error(what, request_id)
+                if sock is not None:
+                    sock.settimeout(left if read_timeout is None else min(left, read_timeout))
+                try:
+                    chunk = read(_READ_CHUNK, decode_content=True)
+                except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
+                    if time.monotonic() >= deadline_at - 0.001:
+                        raise self._deadline_error(what, request_id) from exc
+                    raise
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except BaseException:
+            response.close()
+            raise
+        response._content = b"".join(chunks)
+        setattr(response, "_content_consumed", True)  # as Response.content leaves it
 
     def _decode(self, response: requests.Response, request_id: str) -> Any:
         request_id = response.headers.get("x-request-id", request_id)
@@ -465,22 +780,28 @@ class Transport:
 
         A 3xx answer is returned to the caller, a 4xx/5xx raises.
         """
+        self.check_open()
         all_headers, request_id = self.headers_for(headers)
         all_headers.pop("Content-Type", None)
         if not credentials:
             all_headers.pop("Authorization", None)
             all_headers.pop("Cookie", None)
+        request = _PreparedRequest()
+        request.prepare_method("GET")
+        request.prepare_url(f"{self.base_url}{path}", params)
+        request.prepare_headers(all_headers)  # no prepare_auth: a user:password@ in base_url is never sent
+        started = time.monotonic()
         try:
-            response = self.session.get(
-                f"{self.base_url}{path}",
-                params=params,
-                headers=all_headers,
-                timeout=self.resolve_timeout(timeout),
-                stream=stream,
-                allow_redirects=False,
-            )
+            response = self.pool.send(request, stream=stream, timeout=self.resolve_timeout(timeout))
+            if not stream:
+                response.content  # noqa: B018 - read the body inside the try
         except requests.exceptions.RequestException as exc:
-            raise connection_error(exc, request_id, f"GET {path}") from exc
+            raise connection_error(exc, request_id, f"GET {path}", base_url=self.base_url) from exc
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "GET %s -> %d in %.1f ms (request id %s)",
+                path, response.status_code, (time.monotonic() - started) * 1000, request_id,
+            )
         if response.status_code >= 400:
             try:
                 raise status_error(
@@ -491,6 +812,29 @@ class Transport:
                 response.close()
         return response
 
-    def close(self) -> None:
-        if self.owns_session:
-            self.session.close()
+
+_SEND_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError)
+_PreparedRequest = requests.models.PreparedRequest
+_CaseInsensitiveDict = requests.structures.CaseInsensitiveDict
+
+
+def _log_from_environment() -> None:
+    """``ETHOS_LOG=debug|info``: the ``ethos_sdk`` logger writes to stderr (read once, at import)."""
+    value = os.environ.get("ETHOS_LOG", "").strip().lower()
+    if not value:
+        return
+    level = {"debug": logging.DEBUG, "info": logging.INFO}.get(value)
+    if level is None:
+        import warnings
+
+        warnings.warn(
+            f"ETHOS_LOG={value!r} is not used: set it to 'debug' or 'info'", stacklevel=2
+        )
+        return
+    handler = logging.StreamHandler()  # stderr
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(level)
+
+
+_log_from_environment()

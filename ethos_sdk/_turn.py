@@ -81,6 +81,59 @@ class TurnResult:
     done: Optional[DoneEvent] = None
     """The ``done`` event itself (``turnCount``, ``traceId``)."""
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows the reply rendered as Markdown."""
+        return self.text
+
+
+class _TurnRecord:
+    """What a :class:`TurnStream` has delivered so far, kept to build its :class:`TurnResult`."""
+
+    def __init__(self) -> None:
+        self.pieces: List[str] = []
+        self.usage: Optional[TurnUsage] = None
+        self.tools: Dict[str, ToolCall] = {}
+        self.end: Optional[StreamEvent] = None
+
+    def add(self, event: StreamEvent) -> StreamEvent:
+        if event["type"] == "text_delta":
+            self.pieces.append(event["text"])
+        elif event["type"] == "usage":
+            self.usage = self.usage or TurnUsage()
+            self.usage.input_tokens += event["inputTokens"]
+            self.usage.output_tokens += event["outputTokens"]
+            self.usage.estimated_cost_usd += event["estimatedCostUsd"]
+            self.usage.model_calls += 1
+        elif event["type"] == "tool_start":
+            self.tools[event["toolCallId"]] = ToolCall(event["toolCallId"], event["toolName"], event["args"])
+        elif event["type"] == "tool_end":
+            call = self.tools.setdefault(
+                event["toolCallId"], ToolCall(event["toolCallId"], event["toolName"], None)
+            )
+            call.ok = event["ok"]
+            call.result = event.get("result")
+            call.duration_ms = event["durationMs"]
+        elif event["type"] in TURN_END_TYPES:
+            self.end = event
+        return event
+
+    def text(self) -> str:
+        so_far = "".join(self.pieces)
+        if self.end is not None and self.end["type"] == "done":
+            return self.end.get("text", so_far)
+        return so_far
+
+    def result(self, session_id: str, turn_id: str) -> TurnResult:
+        done = self.end if self.end is not None and self.end["type"] == "done" else None
+        return TurnResult(
+            text=self.text(),
+            session_id=session_id,
+            turn_id=turn_id,
+            usage=self.usage,
+            tool_calls=list(self.tools.values()),
+            done=done,
+        )
+
 
 class TurnStream:
     """The events of one turn, from its ``run_start`` to its ``done`` or ``error``, then it stops.
@@ -98,6 +151,11 @@ class TurnStream:
     flight (the turn is lost: send the message again on the same session);
     and the errors of :class:`~ethos_sdk.EventStream`. An ``error`` event is
     yielded, not raised.
+
+    While and after iterating, :attr:`text` holds the reply and :attr:`state`
+    says how far the turn got; :meth:`result` returns the same
+    :class:`TurnResult` as ``client.chat.ask`` (reading the rest of the turn
+    first if needed). In Jupyter a finished turn shows its reply as Markdown.
     """
 
     def __init__(
@@ -118,6 +176,7 @@ class TurnStream:
         self._timer: Optional[threading.Timer] = None
         self._stream: Optional[EventStream] = None
         self._finished = False
+        self._record = _TurnRecord()
         self.turn_id: str = ""
         self.session_id: str = session_id or ""
         send: Dict[str, Any] = dict(send_options or {})
@@ -222,12 +281,77 @@ class TurnStream:
         return self
 
     def __next__(self) -> StreamEvent:
-        return next(self._events)
+        return self._record.add(next(self._events))
 
     @property
     def finished(self) -> bool:
         """True once ``done`` or ``error`` was delivered."""
         return self._finished
+
+    @property
+    def state(self) -> str:
+        """How far the turn got, as this iterator saw it.
+
+        ``"running"`` until the end arrives, then ``"done"`` (a ``done``
+        event), ``"failed"`` (an ``error`` event), ``"timed out"`` (``timeout``
+        passed first) or ``"closed"`` (stopped early by :meth:`close` or the
+        ``with`` block, without seeing the end).
+        """
+        end = self._record.end
+        if end is not None:
+            return "done" if end["type"] == "done" else "failed"
+        if self._timed_out:
+            return "timed out"
+        if self._stream is None or self._stream.closed:
+            return "closed"
+        return "running"
+
+    @property
+    def text(self) -> str:
+        """The reply, which is the final answer once the turn is ``done``.
+
+        Before that it is the text received so far (the ``text_delta`` events
+        read up to now, ``""`` before the first), so it grows as you iterate.
+        Once ``done`` arrived it is that event's ``text``, the whole answer,
+        exactly as :attr:`TurnResult.text` from ``client.chat.ask``.
+        """
+        return self._record.text()
+
+    def result(self) -> TurnResult:
+        """The turn as a :class:`TurnResult`, the same one ``client.chat.ask`` returns.
+
+        Called before the turn ended, it first reads the rest of the turn (the
+        events still go to ``on_event``, but are not yielded to you) and frees
+        the connection. Called again, it returns an equal result without
+        reading anything.
+
+        Raises:
+            TurnError: the turn ended with an ``error`` event (``code`` says why).
+            APITimeoutError: ``timeout`` seconds passed before the turn ended.
+            StreamError: the iterator was closed (or its stream stopped) before
+                the turn ended, so there is no whole reply to return.
+        """
+        for _ in self:
+            pass
+        end = self._record.end
+        if end is not None and end["type"] == "error":
+            raise TurnError(end["error"], code=end.get("code"), event=end)
+        if end is None and self._timed_out:
+            raise self._timeout_error()
+        if end is None:
+            raise StreamError(
+                f"the turn {self.turn_id or '(unsent)'} on session {self.session_id or '(new)'} "
+                "has no result: its iterator was closed before the turn ended "
+                "(read it to the end, or call result() before closing it)"
+            )
+        return self._record.result(self.session_id, self.turn_id)
+
+    def __repr__(self) -> str:
+        return f"<TurnStream session={self.session_id!r} turn={self.turn_id!r} {self.state}>"
+
+    def _repr_markdown_(self) -> Optional[str]:
+        """Jupyter shows a finished turn's reply as Markdown (otherwise the repr)."""
+        return self.text if self.state == "done" else None
 
     def close(self) -> None:
         """Stop reading the turn and free the connection."""

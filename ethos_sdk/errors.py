@@ -1,9 +1,12 @@
 """Every error the SDK raises, rooted at :class:`EthosError`.
 
-The tree::
+The tree:
+
+.. code-block:: text
 
     EthosError
     |- ConfigurationError            bad arguments or environment, raised before any request
+    |- ClientClosedError             the client was closed; nothing is sent
     |- APIConnectionError            the server could not be reached or the connection broke
     |  `- APITimeoutError            no answer within the timeout
     |- UnexpectedResponseError       a 2xx answer that is not the oRPC envelope
@@ -27,11 +30,15 @@ bug report. It never contains an API key or a cookie.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 __all__ = [
     "EthosError",
     "ConfigurationError",
+    "ClientClosedError",
     "APIConnectionError",
     "APITimeoutError",
     "UnexpectedResponseError",
@@ -84,6 +91,14 @@ class ConfigurationError(EthosError, ValueError):
 
     Raised at construction time, before anything is sent, with a message that
     says how to fix it.
+    """
+
+
+class ClientClosedError(EthosError):
+    """The client was closed (``close()`` or the end of its ``with`` block): nothing is sent.
+
+    Make a new :class:`~ethos_sdk.EthosClient`, or keep the client open for
+    as long as you call it.
     """
 
 
@@ -164,6 +179,71 @@ def _format_path(path: Any) -> str:
     return str(path) if path is not None else "(input)"
 
 
+_NOT_SENT = object()
+_NOT_PARAMETERS = frozenset({"self", "timeout", "extra_headers"})
+def _snake(key: str) -> str:
+    # Compiled on first use (re caches it), not at import: only a 400 needs it.
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
+
+
+def python_path(path: Any, body: Any, arguments: Mapping[str, Any]) -> str | None:
+    """The Python spelling of an issue's wire ``path``, or ``None`` when it is not known.
+
+    ``body`` is the input the method sent, ``arguments`` the method's
+    parameters and their values. Walking the path into ``body``, the first key
+    that belongs to a parameter names it: the parameter whose name is the key
+    in snake case (``personalityId`` -> ``personality_id``, ``mcp_servers`` as
+    it is), or else the one parameter whose value *is* the object found there
+    (a method that nests ``max_entries`` under ``memory.maxEntries``). The rest
+    of the path is written as subscripts: ``allowed_origins[0]``.
+    """
+    if not isinstance(path, Sequence) or isinstance(path, str) or not path:
+        return None
+    node: Any = body
+    for depth, key in enumerate(path):
+        if isinstance(node, Mapping) and key in node:
+            node = node[key]
+        elif isinstance(node, Sequence) and not isinstance(node, str) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            node = _NOT_SENT
+        if not isinstance(key, str):
+            continue
+        name = _snake(key)
+        if name not in arguments:
+            sent = node is not _NOT_SENT and node is not None and not isinstance(node, bool)
+            same = [n for n, value in arguments.items() if sent and value is node]
+            if len(same) != 1:
+                continue
+            name = same[0]
+        return name + "".join(f"[{part!r}]" for part in path[depth + 1:])
+    return None
+
+
+def name_parameters(error: BaseException, body: Any) -> None:
+    """Let a validation error name the Python parameters beside the wire paths of its issues.
+
+    Called by a namespace method's ``_call`` while it handles ``error``: the
+    frame that called ``_call`` is the method, and its arguments are read from
+    it. Anything else than a :class:`BadRequestError` with issues is left alone.
+    """
+    if not isinstance(error, BadRequestError) or not error.issues or error.__traceback__ is None:
+        return
+    method: FrameType | None = error.__traceback__.tb_frame.f_back
+    if method is None:
+        return
+    code = method.f_code
+    count = code.co_argcount + code.co_kwonlyargcount
+    values = method.f_locals
+    arguments = {
+        name: values[name]
+        for name in code.co_varnames[:count]
+        if name not in _NOT_PARAMETERS and name in values
+    }
+    error.python_paths = [python_path(issue.get("path"), body, arguments) for issue in error.issues]
+    error.args = (str(error),)
+
+
 class APIStatusError(EthosError):
     """The server answered with an error status.
 
@@ -174,6 +254,9 @@ class APIStatusError(EthosError):
         message: the server's message, or the start of the raw body.
         action: the server's sentence saying what to do, when it sent one.
         issues: validation issues of a 400, each a dict with ``path`` and ``message``.
+        python_paths: for each issue, where it is in the arguments of the
+            method you called (``personality_id``, ``allowed_origins[0]``), or
+            ``None`` where that is not known (``client.call``, another cause).
         hint: advice added by the SDK (for example "pass origin=...").
         request_id: the ``x-request-id`` of the exchange.
         body: the decoded JSON body, or ``None`` when it was not JSON.
@@ -200,6 +283,7 @@ class APIStatusError(EthosError):
         self.code = code
         self.action = redact(action) if action else action
         self.issues: list[dict[str, Any]] = [dict(i) for i in issues]
+        self.python_paths: list[str | None] = [None] * len(self.issues)
         self.hint = hint
         self.request_id = request_id
         self.body = body
@@ -212,7 +296,8 @@ class APIStatusError(EthosError):
         parts = [f"{head}: {self.message}" if self.message else head]
         if self.issues:
             listed = "; ".join(
-                f"{_format_path(i.get('path'))}: {i.get('message', '?')}" for i in self.issues
+                f"{self._issue_place(index, issue)}: {issue.get('message', '?')}"
+                for index, issue in enumerate(self.issues)
             )
             parts.append(f"issues: {redact(listed)}")
         if self.action:
@@ -222,6 +307,15 @@ class APIStatusError(EthosError):
         if self.request_id:
             parts.append(f"request id {self.request_id}")
         return " — ".join(parts)
+
+    def _issue_place(self, index: int, issue: Mapping[str, Any]) -> str:
+        path = issue.get("path")
+        wire = _format_path(path)
+        paths = getattr(self, "python_paths", ())  # absent on errors pickled by older versions
+        python = paths[index] if index < len(paths) else None
+        if python is None or not isinstance(path, Sequence) or python.partition("[")[0] == str(path[0]):
+            return wire  # the parameter has the wire key's name: say it once
+        return f"{python} ({wire})"
 
     def __repr__(self) -> str:
         return (

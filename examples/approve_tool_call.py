@@ -4,9 +4,11 @@
 
 When a tool needs a person's consent, the server pauses the turn and pushes a
 ``tool.approval_required`` event on the session's stream; ``tools.approve``
-(or ``tools.deny``) lets the turn go on. The tools namespace is experimental:
-API keys cannot call it, so use cookie authentication (the web token) for
-this script against a real server.
+(or ``tools.deny``) lets the turn go on. Against a real server, use an API
+key with the scope ``tools:approve`` (as well as ``sessions:read`` and
+``chat:send`` for the turn itself), or the web cookie. The tools procedures are
+in the contract's experimental tier (they may change in a later server
+version), but unlike the other experimental namespaces they are open to keys.
 
 The local test server never asks for approval: its tools just run. Against it
 this script shows the tool call going through unasked, and says so.

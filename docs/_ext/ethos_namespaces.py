@@ -5,10 +5,16 @@ namespace or a method to the SDK is all it takes for the docs to show it.
 Nested namespaces (``client.a2a.peers``) get their own section on their
 parent's page. ``procedures.rst`` lists every procedure the SDK has a method
 for, read from the last line of each method's docstring.
+
+Each page ends with the types of its namespace (``ethos_sdk.types.<name>``,
+see ``ethos_types.py``): every ``TypedDict`` with its fields, so the return
+types of the methods above link to them. Types modules without a namespace
+(``events``, the stream's events) get a page of their own.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import re
 from functools import cached_property
@@ -16,6 +22,13 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 from sphinx.application import Sphinx
+
+from ethos_types import module_entries
+
+_TYPES_PAGES = {"events": ("Stream events", "What ``client.events(...)`` and ``client.chat.stream(...)`` yield: "
+                           "one ``TypedDict`` per event type, and "
+                           ":data:`~ethos_sdk.types.events.StreamEvent`, their union.")}
+"""Types modules that have no namespace: page name -> (title, summary)."""
 
 _PROCEDURE_LINE = re.compile(r"``([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)+)``\s*·\s*([A-Za-z-]+)\s*·")
 
@@ -82,9 +95,24 @@ def generate(app: Sphinx) -> None:
             f".. currentmodule:: {type(namespace).__module__}\n",
         ]
         _walk(namespace, f"client.{name}", out, procedures, 0)
+        if importlib.util.find_spec(f"ethos_sdk.types.{name}") is not None:
+            out.append(_underline("Types", "-"))
+            out.append(
+                f"What the methods above take and return, from ``ethos_sdk.types.{name}``. Every "
+                "result is a plain ``dict``; *Required* says whether the server always sends the "
+                "key, *Nullable* whether its value may be ``null`` (``None``).\n"
+            )
+            out += module_entries(f"ethos_sdk.types.{name}")
         pages[name] = "\n".join(out)
         rows.append((name, summary))
     client.close()
+    for name, (title, summary) in _TYPES_PAGES.items():
+        out = [
+            ".. This page is generated from the package at build time; do not edit it.\n",
+            _underline(title, "="),
+            f"{summary}\n",
+        ]
+        pages[name] = "\n".join(out + module_entries(f"ethos_sdk.types.{name}"))
 
     index = [
         ".. This page is generated from the package at build time; do not edit it.\n",
@@ -97,7 +125,13 @@ def generate(app: Sphinx) -> None:
     ]
     for name, summary in rows:
         index.append(f"   * - :doc:`client.{name} <{name}>`\n     - {summary}\n")
-    index.append(".. toctree::\n   :hidden:\n\n   procedures\n" + "".join(f"   {n}\n" for n, _ in rows))
+    for name, (title, summary) in _TYPES_PAGES.items():
+        index.append(f":doc:`{title} <{name}>`: {summary}\n")
+    index.append(
+        ".. toctree::\n   :hidden:\n\n   procedures\n"
+        + "".join(f"   {n}\n" for n, _ in rows)
+        + "".join(f"   {n}\n" for n in _TYPES_PAGES)
+    )
     pages["index"] = "\n".join(index)
 
     table = [
@@ -123,6 +157,50 @@ def generate(app: Sphinx) -> None:
             stale.unlink()
 
 
+def _public_alias(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
+    """Resolve ``ethos_sdk.NotFoundError`` to where it is documented (``ethos_sdk.errors.NotFoundError``).
+
+    Docstrings name classes by the path users import them from; the reference
+    documents some under their own module. Follow the import to the class and
+    link to its entry, when it has one.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("ethos_sdk."):
+        return None
+    import ethos_sdk
+
+    head, _, member = target[len("ethos_sdk."):].partition(".")
+    try:
+        obj = getattr(ethos_sdk, head)
+    except AttributeError:
+        return None
+    real = f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', head)}"
+    if real == f"ethos_sdk.{head}":
+        return None
+    node["reftarget"] = f"{real}.{member}" if member else real
+    return env.get_domain("py").resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], node["reftarget"], node, contnode
+    )
+
+
+def _public_titles(app: Sphinx, doctree: Any, docname: str) -> None:
+    """Show a link's public name (``ethos_sdk.TurnStream``) when it points at a private path.
+
+    autodoc registers the real path of a class documented under its public
+    name (``ethos_sdk._turn.TurnStream``) as an alias; links made from type
+    hints use that path, and would show it when hovered.
+    """
+    from docutils import nodes
+
+    objects = app.env.get_domain("py").objects  # type: ignore[attr-defined]
+    for ref in doctree.findall(nodes.reference):
+        entry = objects.get(ref.get("reftitle", ""))
+        if entry is not None and entry.aliased:
+            ref["reftitle"] = entry.node_id
+
+
 def setup(app: Sphinx) -> Dict[str, Any]:
     app.connect("builder-inited", generate)
+    app.connect("missing-reference", _public_alias)
+    app.connect("doctree-resolved", _public_titles)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,6 +8,7 @@ from .._types import NotGiven, Timeout
 
 if TYPE_CHECKING:
     from .._client import EthosClient
+    from .._response import RawResponses
 
 __all__ = ["Namespace"]
 
@@ -28,6 +29,18 @@ class Namespace:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} namespace of {self._client!r}>"
 
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """Each method of this namespace, returning a :class:`~ethos_sdk.RawResponse`.
+
+        ``client.sessions.with_raw_response.list(limit=1)`` returns the HTTP
+        status, headers, request id and elapsed time of the call; ``.parse()``
+        gives what ``client.sessions.list(limit=1)`` returns.
+        """
+        from .._response import RawResponses
+
+        return RawResponses(self)
+
     def _call(
         self,
         procedure: str,
@@ -43,6 +56,12 @@ class Namespace:
             if params is None
             else {key: value for key, value in params.items() if not isinstance(value, NotGiven)}
         )
-        return self._client._transport.rpc(
-            procedure, body, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers
-        )
+        try:
+            return self._client._transport.rpc(
+                procedure, body, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers
+            )
+        except Exception as error:
+            from ..errors import name_parameters  # already loaded; imported here to keep _call one hunk
+
+            name_parameters(error, body)  # a 400's issues name the caller's parameters too
+            raise

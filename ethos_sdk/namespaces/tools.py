@@ -17,6 +17,11 @@ class Tools(Namespace):
     When a tool call needs your approval, the server pushes a
     ``tool.approval_required`` event on the session's stream; answer it with
     :meth:`approve` or :meth:`deny`.
+
+    Experimental is the contract's tier: these procedures may change in a later
+    server version. Unlike the other experimental namespaces they are not
+    refused to API keys: a key with the scope ``tools:approve`` may call all
+    three, and so may the web cookie.
     """
 
     def approve(
