@@ -348,6 +348,51 @@ def test_lower_id_within_one_connection_is_delivered(server: SSEServer) -> None:
     assert stream.restarts == 2
 
 
+def test_a_slow_replay_is_checked_against_the_whole_buffer_not_taken_for_a_restart(
+    server: SSEServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overlap comes later than REPLAY_WAIT: the whole buffer is read and compared; nothing twice."""
+    monkeypatch.setattr("ethos_sdk.stream.REPLAY_WAIT", 0.2)
+    events = [delta(i, f"e{i}") for i in range(1, 8)]
+    server.add(
+        Script([meta(), *events[:5], CLOSE]),
+        Script([meta(), 1.0, *events[2:6], HOLD]),  # asked for > 2, answered too late
+        Script([meta(), *events, HOLD]),  # the whole buffer: 1..5 known, then 6 and 7
+    )
+    stream = EventStream(client_for(server), "s", idle_timeout=5)
+    got = collect(stream, 7)
+    assert texts(got) == [f"e{i}" for i in range(1, 8)]
+    assert [r.header("last-event-id") for r in server.requests] == [None, "2", None]
+    assert stream.restarts == 0 and stream.gaps == 0
+
+
+def test_a_live_stream_holds_back_older_ids_until_the_buffer_decides(
+    server: SSEServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started "live" at id 8: ids 1..7 in the whole buffer are the server's past, or a new numbering."""
+    monkeypatch.setattr("ethos_sdk.stream.REPLAY_WAIT", 0.2)
+    old = [delta(i, f"e{i}") for i in range(1, 12)]
+    server.add(
+        Script([meta(), *old[7:10], CLOSE]),  # live: 8, 9, 10
+        Script([meta(), HOLD]),  # asked for > 7: nothing comes
+        Script([meta(), *old[:11], HOLD]),  # the whole buffer: the same numbering, 11 is new
+    )
+    stream = EventStream(client_for(server), "s", since="live", idle_timeout=5)
+    assert texts(collect(stream, 4)) == ["e8", "e9", "e10", "e11"]
+    assert stream.restarts == 0
+
+    new = [delta(i, f"n{i}") for i in range(1, 4)]
+    server.add(
+        Script([meta(), *old[7:10], CLOSE]),
+        Script([meta(), HOLD]),
+        Script([meta(), *new, HOLD]),  # the whole buffer: only ids below 8, then silence
+        Script([meta(), *new, HOLD]),  # read again from the start of the new numbering
+    )
+    stream = EventStream(client_for(server), "s", since="live", idle_timeout=5)
+    assert texts(collect(stream, 6)) == ["e8", "e9", "e10", "n1", "n2", "n3"]
+    assert stream.restarts == 1 and stream.last_seq == 3
+
+
 def test_gap_is_reported(server: SSEServer, caplog: pytest.LogCaptureFixture) -> None:
     server.add(
         Script([meta(), delta(1, "a"), delta(2, "b"), CLOSE]),
