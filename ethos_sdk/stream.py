@@ -1017,6 +1017,7 @@ class EventStream:
         self._first_seq = None
         self._turn_open = False
         self._rescan = False
+        self._live = False  # every event of the new numbering is new, its buffered ones too
         log.warning(
             "event stream of %s: the server restarted or dropped the session's buffer (%s); "
             "reading its new numbering from the start. Events after id %s that the old server had "

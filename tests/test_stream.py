@@ -386,11 +386,14 @@ def test_a_live_stream_holds_back_older_ids_until_the_buffer_decides(
         Script([meta(), *old[7:10], CLOSE]),
         Script([meta(), HOLD]),
         Script([meta(), *new, HOLD]),  # the whole buffer: only ids below 8, then silence
-        Script([meta(), *new, HOLD]),  # read again from the start of the new numbering
+        Script([meta(), CLOSE]),  # the read from the new numbering's start is cut before any event
+        Script([meta(), *new, HOLD]),  # from its start again, not "live"
     )
     stream = EventStream(client_for(server), "s", since="live", idle_timeout=5)
     assert texts(collect(stream, 6)) == ["e8", "e9", "e10", "n1", "n2", "n3"]
     assert stream.restarts == 1 and stream.last_seq == 3
+    sent = [r.header("last-event-id") for r in server.requests[-5:]]
+    assert sent == [LIVE_LAST_EVENT_ID, "7", None, None, None]
 
 
 def test_gap_is_reported(server: SSEServer, caplog: pytest.LogCaptureFixture) -> None:
