@@ -58,8 +58,10 @@ than 1000 events before the stream reconnects, the new numbering's first events
 (reported as a gap). An event identical to the delivered one at the same id,
 across a restart, cannot be told from it. The detection of a restart during
 silence relies on the server writing its replay right after ``stream_meta``
-(it does, in the same step); a replay slower than :data:`REPLAY_WAIT` only
-costs one more reconnect that reads and compares the whole buffer.
+(it does, in the same step). A replay slower than :data:`REPLAY_WAIT` costs one
+more reconnect that reads and compares the whole buffer; if even that comes
+too late, a restart is reported, but the fingerprints are kept for the next
+read, so the late events are recognised and none is delivered twice.
 
 Warnings go to the ``ethos_sdk`` logger.
 
@@ -483,6 +485,7 @@ class EventStream:
         self._turn_open = False  # a run_start was delivered, and no done/error after it
         self._resync = False
         self._rescan = False
+        self._suspect_record = False  # the fingerprints of before a restart seen by silence only
         self._closed = False
         self._yield_meta = include_meta
         self._meta_count = 0
@@ -604,7 +607,7 @@ class EventStream:
 
     def _plan(self) -> Tuple[Optional[str], _Connection]:
         """The ``Last-Event-ID`` to send and what the connection must check."""
-        if self._resync:
+        if self._resync or self._suspect_record:
             return None, _Connection(_FROM_START)
         cursor = self.last_seq
         if cursor is None:
@@ -751,9 +754,12 @@ class EventStream:
                 self.reconnects += 1
                 continue
             if idle and conn.mode == _RESCAN:
+                # Seen by silence only: keep the fingerprints, so that if the server was
+                # merely slow, its replay is recognised and not delivered a second time.
                 self._restarted(
                     f"the server's buffer {'lacks' if conn.seen or conn.held else 'is empty, without'} "
-                    f"the event with id {conn.cursor} delivered before"
+                    f"the event with id {conn.cursor} delivered before",
+                    keep_record=True,
                 )
                 self._resync = True
                 self.reconnects += 1
@@ -851,7 +857,8 @@ class EventStream:
                                 continue  # an id-bearing stream_meta, not asked for
                         self._malformed(seq, len(data))
                         continue
-                    conn.prev = None if prev == -2 else prev
+                    if prev != -2:  # the fast path's cursor; in other modes _judge keeps conn.prev
+                        conn.prev = prev
                     events = frame_of(conn, seq, data)
                 else:
                     end = buf.find(b"\n\n", scan if scan > start else start)
@@ -859,7 +866,8 @@ class EventStream:
                         break
                     frame = buf[start : end + 2]
                     start = end + 2
-                    conn.prev = None if prev == -2 else prev
+                    if prev != -2:
+                        conn.prev = prev
                     events = []
                     for sse in _sseclient_events(frame):
                         events += frame_of(conn, _parse_id(sse.id), sse.data.encode("utf-8", "surrogatepass"))
@@ -935,9 +943,17 @@ class EventStream:
                     self._gap(previous, seq)
             return _DELIVER
         if mode == _FROM_START:
+            if self._suspect_record:
+                if self._known(seq) == fingerprint:
+                    conn.prev = seq  # delivered before the restart seen by silence: not twice
+                    return _SKIP
+                self._suspect_record = False
+                if conn.prev is None:  # nothing recognised: a new numbering indeed
+                    self._ring_seq[:] = _EMPTY_RING
+            have = conn.prev or 0
             self._leave_check(conn)
-            if seq > 1:
-                self._gap(0, seq)
+            if seq > have + 1:
+                self._gap(have, seq)
             return _DELIVER
         if mode == _AFTER:
             self._leave_check(conn)
@@ -1003,17 +1019,21 @@ class EventStream:
             self._rescan = False
         conn.mode = _NORMAL
 
-    def _restarted(self, why: str, resync: bool = False) -> None:
+    def _restarted(self, why: str, resync: bool = False, keep_record: bool = False) -> None:
         """Count and report a restart; with ``resync``, reconnect from the new numbering's start.
 
         Without it, the connection being read already carries the new numbering
-        from its start (or live): the stream goes on reading it.
+        from its start (or live): the stream goes on reading it. ``keep_record``
+        keeps the fingerprints for the next read from the start, which skips the
+        events it recognises until the first one it does not.
         """
         info = StreamRestart(last_seq=self.last_seq, turn_in_flight=self._turn_open, reason=why, at=time.time())
         self.restarts += 1
         self.last_restart = info
         self.last_seq = None
-        self._ring_seq[:] = _EMPTY_RING
+        self._suspect_record = keep_record
+        if not keep_record:
+            self._ring_seq[:] = _EMPTY_RING
         self._first_seq = None
         self._turn_open = False
         self._rescan = False

@@ -366,6 +366,27 @@ def test_a_slow_replay_is_checked_against_the_whole_buffer_not_taken_for_a_resta
     assert stream.restarts == 0 and stream.gaps == 0
 
 
+def test_a_restart_seen_by_silence_alone_delivers_nothing_twice(
+    server: SSEServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even the whole buffer comes later than REPLAY_WAIT: a restart is declared, yet the late replay
+    is recognised by its fingerprints and only the events after the cursor are delivered."""
+    monkeypatch.setattr("ethos_sdk.stream.REPLAY_WAIT", 0.2)
+    events = [delta(i, f"e{i}") for i in range(1, 8)]
+    server.add(
+        Script([meta(), *events[:5], CLOSE]),
+        Script([meta(), 1.0, *events[2:6], HOLD]),  # the overlap, too late
+        Script([meta(), 1.0, *events[:6], HOLD]),  # the whole buffer, too late
+        Script([meta(), *events[:3], CLOSE]),  # from the start: cut while still recognising
+        Script([meta(), *events, HOLD]),
+    )
+    stream = EventStream(client_for(server), "s", idle_timeout=5)
+    got = collect(stream, 7)
+    assert texts(got) == [f"e{i}" for i in range(1, 8)]
+    assert [r.header("last-event-id") for r in server.requests] == [None, "2", None, None, None]
+    assert stream.restarts == 1 and stream.gaps == 0 and stream.last_seq == 7
+
+
 def test_a_live_stream_holds_back_older_ids_until_the_buffer_decides(
     server: SSEServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
