@@ -348,51 +348,56 @@ def test_lower_id_within_one_connection_is_delivered(server: SSEServer) -> None:
     assert stream.restarts == 2
 
 
-def test_a_slow_replay_is_checked_against_the_whole_buffer_not_taken_for_a_restart(
-    server: SSEServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The overlap comes later than REPLAY_WAIT: the whole buffer is read and compared; nothing twice."""
+E = [delta(i, f"e{i}") for i in range(1, 12)]
+"""Events e1..e11, with ids 1..11."""
+
+
+@pytest.fixture
+def short_replay_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ethos_sdk.stream.REPLAY_WAIT", 0.2)
-    events = [delta(i, f"e{i}") for i in range(1, 8)]
-    server.add(
-        Script([meta(), *events[:5], CLOSE]),
-        Script([meta(), 1.0, *events[2:6], HOLD]),  # asked for > 2, answered too late
-        Script([meta(), *events, HOLD]),  # the whole buffer: 1..5 known, then 6 and 7
-    )
+
+
+def read_e1_to_e7(server: SSEServer, *scripts: Script) -> Tuple[EventStream, List[Optional[str]]]:
+    """Read e1..e7 (asserted) through ``scripts``; the stream and the ``Last-Event-ID`` of each request."""
+    server.add(*scripts)
     stream = EventStream(client_for(server), "s", idle_timeout=5)
-    got = collect(stream, 7)
-    assert texts(got) == [f"e{i}" for i in range(1, 8)]
-    assert [r.header("last-event-id") for r in server.requests] == [None, "2", None]
+    assert texts(collect(stream, 7)) == [f"e{i}" for i in range(1, 8)]
+    return stream, [r.header("last-event-id") for r in server.requests]
+
+
+@pytest.mark.usefixtures("short_replay_wait")
+def test_a_slow_replay_is_checked_against_the_whole_buffer_not_taken_for_a_restart(server: SSEServer) -> None:
+    """The overlap comes later than REPLAY_WAIT: the whole buffer is read and compared; nothing twice."""
+    stream, sent = read_e1_to_e7(
+        server,
+        Script([meta(), *E[:5], CLOSE]),
+        Script([meta(), 1.0, *E[2:6], HOLD]),  # asked for > 2, answered too late
+        Script([meta(), *E[:7], HOLD]),  # the whole buffer: 1..5 known, then 6 and 7
+    )
+    assert sent == [None, "2", None]
     assert stream.restarts == 0 and stream.gaps == 0
 
 
-def test_a_restart_seen_by_silence_alone_delivers_nothing_twice(
-    server: SSEServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("short_replay_wait")
+def test_a_restart_seen_by_silence_alone_delivers_nothing_twice(server: SSEServer) -> None:
     """Even the whole buffer comes later than REPLAY_WAIT: a restart is declared, yet the late replay
     is recognised by its fingerprints and only the events after the cursor are delivered."""
-    monkeypatch.setattr("ethos_sdk.stream.REPLAY_WAIT", 0.2)
-    events = [delta(i, f"e{i}") for i in range(1, 8)]
-    server.add(
-        Script([meta(), *events[:5], CLOSE]),
-        Script([meta(), 1.0, *events[2:6], HOLD]),  # the overlap, too late
-        Script([meta(), 1.0, *events[:6], HOLD]),  # the whole buffer, too late
-        Script([meta(), *events[:3], CLOSE]),  # from the start: cut while still recognising
-        Script([meta(), *events, HOLD]),
+    stream, sent = read_e1_to_e7(
+        server,
+        Script([meta(), *E[:5], CLOSE]),
+        Script([meta(), 1.0, *E[2:6], HOLD]),  # the overlap, too late
+        Script([meta(), 1.0, *E[:6], HOLD]),  # the whole buffer, too late
+        Script([meta(), *E[:3], CLOSE]),  # from the start: cut while still recognising
+        Script([meta(), *E[:7], HOLD]),
     )
-    stream = EventStream(client_for(server), "s", idle_timeout=5)
-    got = collect(stream, 7)
-    assert texts(got) == [f"e{i}" for i in range(1, 8)]
-    assert [r.header("last-event-id") for r in server.requests] == [None, "2", None, None, None]
+    assert sent == [None, "2", None, None, None]
     assert stream.restarts == 1 and stream.gaps == 0 and stream.last_seq == 7
 
 
-def test_a_live_stream_holds_back_older_ids_until_the_buffer_decides(
-    server: SSEServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("short_replay_wait")
+def test_a_live_stream_holds_back_older_ids_until_the_buffer_decides(server: SSEServer) -> None:
     """Started "live" at id 8: ids 1..7 in the whole buffer are the server's past, or a new numbering."""
-    monkeypatch.setattr("ethos_sdk.stream.REPLAY_WAIT", 0.2)
-    old = [delta(i, f"e{i}") for i in range(1, 12)]
+    old = E
     server.add(
         Script([meta(), *old[7:10], CLOSE]),  # live: 8, 9, 10
         Script([meta(), HOLD]),  # asked for > 7: nothing comes
