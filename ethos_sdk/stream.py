@@ -806,6 +806,7 @@ class EventStream:
         ring_hash = self._ring_hash
         frame_of = self._frame
         match = _EVENT_FRAME.match
+        mask, fingerprint_of, dict_type = _MASK, hash, dict  # locals: the loop runs once per event
         prev = -2  # no fast path until an id has been seen on this connection in _NORMAL mode
         delivered = False
         buf = b""
@@ -823,7 +824,10 @@ class EventStream:
             if b"\r" in chunk:
                 after_cr = chunk[-1:] == b"\r"
                 chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            buf, scan = _joined(buf, chunk)
+            if buf:
+                buf, scan = _joined(buf, chunk)
+            else:  # the usual case, without a call: the last read ended with a whole frame
+                buf, scan = chunk, 0
             start = 0
             size = len(buf)
             while start < size:
@@ -834,9 +838,9 @@ class EventStream:
                     start = fast.end()
                     if seq == prev + 1:
                         prev = seq
-                        slot = seq & _MASK
+                        slot = seq & mask
                         ring_seq[slot] = seq
-                        ring_hash[slot] = hash(data)
+                        ring_hash[slot] = fingerprint_of(data)
                         self.last_seq = seq
                         try:
                             obj = loads(data.decode())
@@ -844,7 +848,7 @@ class EventStream:
                             obj = _parse_event(data.decode("utf-8", "replace"))
                         except (ValueError, RecursionError):
                             obj = None
-                        if obj.__class__ is dict:
+                        if obj.__class__ is dict_type:
                             kind = obj.get("type")
                             if kind == "text_delta" or (kind.__class__ is str and self._tracked(kind)):
                                 if not delivered:
