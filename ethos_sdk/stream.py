@@ -139,6 +139,7 @@ documentation). Never more than ``idle_timeout``.
 SERVER_BUFFER = 1000
 """How many events of a session the server keeps for replay."""
 
+_NOT_FOUND_RECHECKS = (0.25, 0.75, None)  # seconds before asking again; None: raise
 _RING = 1024  # fingerprints kept: at least SERVER_BUFFER, a power of two
 _MASK = _RING - 1
 _EMPTY_RING: List[int] = [-1] * _RING
@@ -405,6 +406,8 @@ class EventStream:
             ``sessions.get`` call that the session exists, and raise
             :class:`~ethos_sdk.NotFoundError` if it does not (the server
             answers an unknown id with a stream that stays silent forever).
+            A "not found" is asked again for about a second before it is
+            raised, for a session ``chat.send`` created an instant before.
             The check is skipped, and the stream opened as usual, when that
             call is refused (a key without ``sessions:read`` is refused the
             stream as well, with its own error) or fails in any other way than
@@ -625,16 +628,25 @@ class EventStream:
     def _check_session_exists(self) -> None:
         """Raise NotFoundError when the session does not exist; see ``check_session``."""
         transport = self._client._transport
-        try:
-            transport.rpc(
-                "sessions.get",
-                {"id": self.session_id},
-                idempotent=False,
-                timeout=self.connect_timeout,
-                extra_headers=self._extra_headers or None,
-            )
-        except NotFoundError as exc:
-            if exc.code == "SESSION_NOT_FOUND":
+        for delay in _NOT_FOUND_RECHECKS:
+            try:
+                transport.rpc(
+                    "sessions.get",
+                    {"id": self.session_id},
+                    idempotent=False,
+                    timeout=self.connect_timeout,
+                    extra_headers=self._extra_headers or None,
+                )
+                return
+            except NotFoundError as exc:
+                if exc.code != "SESSION_NOT_FOUND":
+                    log.debug("event stream of %s: session check skipped (%s)", self.session_id, exc)
+                    return
+                if delay is not None:
+                    # A session chat.send created an instant ago may not be visible yet.
+                    if self._wake.wait(delay):
+                        return
+                    continue
                 raise NotFoundError(
                     f"session {self.session_id!r} does not exist, so its event stream would stay "
                     "silent forever; check the id (client.sessions.list shows yours), or pass "
@@ -644,9 +656,9 @@ class EventStream:
                     request_id=exc.request_id,
                     body=exc.body,
                 ) from exc
-            log.debug("event stream of %s: session check skipped (%s)", self.session_id, exc)
-        except (APIStatusError, UnexpectedResponseError) as exc:
-            log.debug("event stream of %s: session check skipped (%s)", self.session_id, exc)
+            except (APIStatusError, UnexpectedResponseError) as exc:
+                log.debug("event stream of %s: session check skipped (%s)", self.session_id, exc)
+                return
 
     def _open(self, last_event_id: Optional[str]) -> requests.Response:
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}

@@ -529,6 +529,23 @@ def test_bad_arguments() -> None:
     assert "EventStream" in repr(client.events("s")) and FAKE_KEY not in repr(client.events("s"))
 
 
+def test_session_check_asks_again_before_saying_not_found() -> None:
+    """A session created an instant ago may answer "not found" once: the stream asks again, then opens."""
+    not_found = json.dumps({"json": {"defined": False, "code": "SESSION_NOT_FOUND", "status": 404,
+                                     "message": "Session s not found", "data": {"action": "Check the id"}}})
+    answers = [("404 Not Found", not_found.encode()), ("200 OK", b'{"json":{"session":{"id":"s"}}}')]
+
+    def sessions_get(request: Any, body: bytes) -> Tuple[str, bytes]:
+        assert request.path == "/rpc/sessions/get" and json.loads(body) == {"json": {"id": "s"}}
+        return answers.pop(0)
+
+    with SSEServer([Script([meta(), delta(1, "a"), HOLD])], on_post=sessions_get) as server:
+        stream = EventStream(client_for(server), "s", idle_timeout=5)
+        assert texts(collect(stream, 1)) == ["a"]
+        assert [r.method for r in server.requests] == ["POST", "POST", "GET"]
+        assert answers == []
+
+
 def test_iter_sse_events_reads_any_sse_body(server: SSEServer) -> None:
     """The stream's parser, for other SSE routes: frames as sseclient reads them, then the body's end."""
     server.add(Script([
