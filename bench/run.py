@@ -294,7 +294,7 @@ def bench_latency(quick: bool) -> None:
             t0 = server.t0
             lat: List[float] = []
             deadline = time.monotonic() + 60
-            with client.events(f"paced-{framing}-{name}", idle_timeout=10) as stream:
+            with client.events(f"paced-{framing}-{name}", idle_timeout=10, check_session=False) as stream:
                 stream.wait_ready()
                 q.put(1)
                 for event in stream:
@@ -325,7 +325,8 @@ def sdk_events(base_url: str, spec: str, count: int) -> Tuple[float, int]:
     client = make_client(base_url)
     got = 0
     t = time.perf_counter()
-    with client.events(spec, idle_timeout=30) as stream:
+    # check_session=False: the bench server has no sessions.get, and the stream alone is measured.
+    with client.events(spec, idle_timeout=30, check_session=False) as stream:
         for event in stream:
             got += 1
             if got >= count:
@@ -388,8 +389,8 @@ def bench_throughput(quick: bool) -> None:
             record(
                 f"stream throughput, {framing} body",
                 f"{ratio:.2f}x of baseline ({n / ts:,.0f} vs {n / tb:,.0f} events/s)",
-                ">= 0.5x",
-                ratio >= 0.5,
+                ">= 0.85x",
+                ratio >= 0.85,
                 f"{n:,} events of ~52 bytes; best of {len(sdk_t)} runs each; "
                 + ("one HTTP chunk per event, as the server writes them" if framing == "chunked" else "no framing"),
             )
@@ -412,7 +413,7 @@ def bench_memory(quick: bool) -> None:
     with server_process() as base_url:
         client = make_client(base_url)
         got = 0
-        with client.events(f"bulk-chunked-{n}", idle_timeout=30) as stream:
+        with client.events(f"bulk-chunked-{n}", idle_timeout=30, check_session=False) as stream:
             for _ in stream:
                 got += 1
                 if got % every == 0:

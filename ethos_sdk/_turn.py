@@ -14,18 +14,24 @@ the real server:
 * Events carry the turn's ``traceId``, not the ``turnId`` ``chat.send``
   returns, so a turn is recognised by position: everything before the first
   ``run_start`` after the send (the end of a turn already running) is skipped.
+* A turn cannot outlive its server: when the stream sees the server restart
+  (see :mod:`ethos_sdk.stream`), the turn is gone and will never finish, so
+  iteration ends at once with :class:`~ethos_sdk.StreamError`.
+* ``timeout`` bounds everything: the send (its HTTP timeout is what is left),
+  the stream's connection and the wait for the end of the turn.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
 from ._types import NOT_GIVEN, NotGiven
 from .errors import APITimeoutError, StreamError, TurnError
-from .stream import DEFAULT_IDLE_TIMEOUT, LIVE, EventStream
+from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
 
 if TYPE_CHECKING:
@@ -139,8 +145,12 @@ class TurnStream:
     the server: ``client.chat.abort(session_id)`` does).
 
     Raises (while iterating): :class:`~ethos_sdk.APITimeoutError` when
-    ``timeout`` seconds pass before the turn ends, and the errors of
-    :class:`~ethos_sdk.EventStream`. An ``error`` event is yielded, not raised.
+    ``timeout`` seconds pass before the turn ends (counted from the call that
+    sent the message, send included); :class:`~ethos_sdk.StreamError` as soon
+    as the stream sees that the server restarted while the turn was in
+    flight (the turn is lost: send the message again on the same session);
+    and the errors of :class:`~ethos_sdk.EventStream`. An ``error`` event is
+    yielded, not raised.
 
     While and after iterating, :attr:`text` holds the reply and :attr:`state`
     says how far the turn got; :meth:`result` returns the same
@@ -173,26 +183,67 @@ class TurnStream:
         if not isinstance(personality_id, NotGiven):
             send["personality_id"] = personality_id
         self.timeout = timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
         if timeout is not None:
             self._timer = threading.Timer(timeout, self._time_out)
             self._timer.daemon = True
             self._timer.start()
+
+        def left() -> float:  # what the deadline leaves for one step (never 0: that means "no wait")
+            return DEFAULT_CONNECT_TIMEOUT if deadline is None else max(0.001, deadline - time.monotonic())
+
+        if timeout is not None:
+            send.setdefault("timeout", left())
         try:
             if session_id is None:
                 receipt = client.chat.send(text, **send)
                 self.session_id, self.turn_id = receipt["sessionId"], receipt["turnId"]
-                self._stream = EventStream(client, self.session_id, idle_timeout=idle_timeout)
+                # The session was just created by that send: no need to check it exists.
+                self._stream = self._open_stream(self.session_id, None, idle_timeout, left())
             else:
-                self._stream = EventStream(client, session_id, since=LIVE, idle_timeout=idle_timeout)
+                # chat.send reports an unknown session itself.
+                self._stream = self._open_stream(session_id, LIVE, idle_timeout, left())
                 self._stream.wait_ready()
+                if timeout is not None:
+                    send["timeout"] = left()
                 receipt = client.chat.send(text, session_id=session_id, **send)
                 self.turn_id = receipt["turnId"]
             if self._timed_out:
                 raise self._timeout_error()
-        except BaseException:
+        except APITimeoutError as exc:
             self.close()  # the server never ends a stream: an unused one must be closed here
+            if timeout is not None:
+                raise self._timeout_error() from exc
+            raise
+        except BaseException as exc:
+            self.close()
+            if self._timed_out:
+                raise self._timeout_error() from exc
             raise
         self._events = self._follow(self._stream)
+
+    def _open_stream(
+        self, session_id: str, since: Optional[str], idle_timeout: float, connect_timeout: float
+    ) -> EventStream:
+        stream = EventStream(
+            self._client, session_id, since=since, idle_timeout=idle_timeout,
+            connect_timeout=min(DEFAULT_CONNECT_TIMEOUT, connect_timeout), check_session=False,
+        )
+        stream._restart_hook = self._server_restarted
+        self._stream = stream
+        return stream
+
+    def _server_restarted(self, restart: StreamRestart) -> None:
+        """Called by the stream when it sees a restart: the turn in flight is lost."""
+        if self._finished:
+            return
+        raise StreamError(
+            f"the Ethos server restarted while turn {self.turn_id or '(being sent)'} on session "
+            f"{self.session_id or '(new)'} was in flight; the turn was lost and will never finish. "
+            "The session and what the server saved of it survive: send the message again with "
+            f"session_id={self.session_id!r} to resume the conversation (client.sessions.get shows "
+            "what was kept)."
+        )
 
     def _time_out(self) -> None:
         self._timed_out = True

@@ -13,17 +13,26 @@ notebook or a service can hold open for days::
 How the stream keeps its promise
 --------------------------------
 
-* Each event with an ``id`` moves the cursor, ``stream.last_seq``. After a
-  dropped connection, an idle timeout or an early end of the body, the stream
-  reconnects (with backoff and jitter) and asks the server, through the
-  ``Last-Event-ID`` header, to replay from the event *at* the cursor. That one
-  event is compared with the one already delivered: if it is the same, it is
-  skipped and the stream carries on after it; if it differs, or the server no
-  longer has it and sends a lower id, the server has restarted (or dropped the
-  session's buffer) and numbered its events from 1 again. The stream then
-  reconnects from the start of the new numbering so the events the replay
-  filter would have hidden are delivered too, logs a warning and counts it in
-  ``stream.restarts``.
+* Each event with an ``id`` moves the cursor, ``stream.last_seq``, and leaves a
+  fingerprint (a hash of its data) in a bounded record of the last 1024 ids.
+* After a dropped connection, an idle timeout or an early end of the body, the
+  stream reconnects (with backoff and jitter) and asks the server, through the
+  ``Last-Event-ID`` header, to replay the last few events it already delivered
+  (up to :data:`OVERLAP`) as well as what came after. The server sends that
+  replay at once, right after ``stream_meta``. Every replayed event up to the
+  cursor is compared with its fingerprint: if all are the same, the numbering
+  still holds and the stream carries on after the cursor.
+* If a replayed event differs, or the server sends an id below the ones asked
+  for, the server restarted (or dropped the session's buffer) and numbers its
+  events from 1 again. If the replay does not come at all within
+  :data:`REPLAY_WAIT` seconds, the stream asks for the whole buffer and
+  compares every event it knows; a buffer that is empty, lacks the cursor, or
+  holds an event the stream never saw below the cursor means a restart too.
+  On a restart the stream reads the new numbering from its start, so each of
+  its events is delivered once, however low its id; it logs a warning, counts
+  ``stream.restarts`` and describes it in ``stream.last_restart``
+  (:class:`StreamRestart`: the last id delivered before it, whether a turn
+  was running).
 * If the first event after a reconnect has a higher id than expected, the
   events in between fell out of the server's 1000-event buffer. They are lost:
   the stream logs a warning, counts ``stream.gaps`` and ``stream.missed_events``,
@@ -42,24 +51,41 @@ How the stream keeps its promise
   cursor. An event type this SDK does not know is delivered as the plain dict.
 
 What cannot be recovered: events that happened while the stream was away and
-were then pushed out of the 1000-event buffer, and events of the server's
-previous life after a restart (its buffer is gone). An event that is identical
-to the one at the cursor, with the same id, across a restart cannot be told
-from it.
+were then pushed out of the 1000-event buffer; after a restart, every event the
+old server produced and had not sent yet (its buffer died with it: a turn that
+was running is lost, and never finishes); after a restart followed by more
+than 1000 events before the stream reconnects, the new numbering's first events
+(reported as a gap). An event identical to the delivered one at the same id,
+across a restart, cannot be told from it. The detection of a restart during
+silence relies on the server writing its replay right after ``stream_meta``
+(it does, in the same step). A replay slower than :data:`REPLAY_WAIT` costs one
+more reconnect that reads and compares the whole buffer; if even that comes
+too late, a restart is reported, but the fingerprints are kept for the next
+read, so the late events are recognised and none is delivered twice.
 
 Warnings go to the ``ethos_sdk`` logger.
+
+Reading other SSE bodies
+------------------------
+
+:func:`iter_sse_events` parses any ``text/event-stream`` response (the
+system and goal streams too) into ``sseclient.Event`` objects, with the same
+parser and the same handling of line endings, split reads and cut-off frames.
 """
 
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import logging
+import re
 import socket
 import threading
 import time
+from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Deque, Dict, Iterator, Mapping, Optional, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 from urllib.parse import quote
 
 import requests
@@ -67,13 +93,21 @@ import sseclient
 import urllib3.exceptions
 
 from ._transport import backoff_delay
-from .errors import APIConnectionError, APIStatusError, StreamError
+from .errors import APIConnectionError, APIStatusError, NotFoundError, StreamError, UnexpectedResponseError
 from .types.events import StreamEvent
 
 if TYPE_CHECKING:
     from ._client import EthosClient
 
-__all__ = ["EventStream", "LIVE", "DEFAULT_IDLE_TIMEOUT"]
+__all__ = [
+    "EventStream",
+    "StreamRestart",
+    "iter_sse_events",
+    "LIVE",
+    "DEFAULT_IDLE_TIMEOUT",
+    "OVERLAP",
+    "REPLAY_WAIT",
+]
 
 log = logging.getLogger("ethos_sdk")
 
@@ -91,9 +125,63 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 HEALTHY_AFTER = 60.0
 """A connection that lasted this long (or delivered an event) resets the reconnect backoff."""
 
+OVERLAP = 3
+"""How many already-delivered events a reconnect asks the server to replay, to compare them."""
+
+REPLAY_WAIT = 1.0
+"""Seconds a reconnect waits for the replay the server sends right after ``stream_meta``.
+
+A replay that does not come means the server's numbering no longer reaches
+the cursor; the stream then reads the whole buffer to decide (see the module
+documentation). Never more than ``idle_timeout``.
+"""
+
+SERVER_BUFFER = 1000
+"""How many events of a session the server keeps for replay."""
+
+_NOT_FOUND_RECHECKS = (0.25, 0.75, None)  # seconds before asking again; None: raise
+_RING = 1024  # fingerprints kept: at least SERVER_BUFFER, a power of two
+_MASK = _RING - 1
+_EMPTY_RING: List[int] = [-1] * _RING
 _READ_SIZE = 64 * 1024
 _MAX_RETRY_AFTER = 60.0
 _RETRYABLE_STATUSES = frozenset({408, 429})
+
+# What a connection is checking (see EventStream._judge).
+_NORMAL = 0  # ids follow each other; nothing left to verify
+_AFTER = 1  # resumed from an id without fingerprints: the first id must be above it
+_VERIFY = 2  # the replay must begin with the overlap, identical to what was delivered
+_RESCAN = 3  # the whole buffer, compared with every fingerprint until the cursor shows up
+_FROM_START = 4  # a new numbering, read from its start
+
+_DELIVER, _SKIP, _HOLD = 0, 1, 2
+
+# Every event frame of the Ethos server, once line endings are LF: the data line,
+# then the id line, then the blank line. The data line holds no LF, so the first
+# blank line after the frame's start is the one matched: the frame ends there.
+_EVENT_FRAME = re.compile(rb"data: ([^\n]*)\nid: ([0-9]+)\n\n")
+
+
+@dataclass(frozen=True)
+class StreamRestart:
+    """What an :class:`EventStream` saw of one server restart (``stream.last_restart``).
+
+    After a restart the server numbers the session's events from 1 again and
+    has forgotten everything it had not sent: events the old server produced
+    after ``last_seq`` and never delivered are lost for good, and a turn that
+    was running is lost too (it never finishes). The session itself and the
+    messages the old server saved survive: ``client.sessions.get(session_id)``
+    shows them.
+    """
+
+    last_seq: Optional[int]
+    """The id of the last event of the old numbering that was delivered (``None``: none)."""
+    turn_in_flight: bool
+    """True when the last turn delivered had started (``run_start``) and not ended."""
+    reason: str
+    """How the restart showed (which event differed, or what the replay lacked)."""
+    at: float
+    """When it was seen, as ``time.time()``."""
 
 
 class _BodyEnded(Exception):
@@ -107,15 +195,18 @@ class _Resync(Exception):
 class _Connection:
     """What the stream knows about the connection being read."""
 
-    __slots__ = ("started", "check", "after", "verify_data", "previous_seq", "delivered")
+    __slots__ = ("started", "mode", "after", "cursor", "prev", "delivered", "seen", "held", "response")
 
-    def __init__(self, check: str, after: int, verify_data: Optional[str]) -> None:
+    def __init__(self, mode: int, after: int = 0, cursor: int = 0) -> None:
         self.started = time.monotonic()
-        self.check = check  # "none", "after", "verify" or "from_start"
+        self.mode = mode
         self.after = after  # the Last-Event-ID sent (the server replays ids above it)
-        self.verify_data = verify_data  # data of the event at the cursor, when verifying
-        self.previous_seq: Optional[int] = None  # the last id seen on this connection
+        self.cursor = cursor  # last_seq when the connection was planned
+        self.prev: Optional[int] = None  # the last id seen on this connection
         self.delivered = False  # an event with an id was delivered on this connection
+        self.seen = False  # a replayed event matched a fingerprint (_VERIFY, _RESCAN)
+        self.held: List[Tuple[int, bytes, Any]] = []  # _RESCAN: unknown old ids, until decided
+        self.response: Optional[requests.Response] = None
 
 
 def _normalised_line_endings(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -156,12 +247,7 @@ class _FrameParser:
     def _frames(self) -> Iterator[bytes]:
         buf = b""
         for chunk in self._chunks:
-            if buf:
-                scan = len(buf) - 1  # a "\n\n" may straddle the two chunks
-                buf += chunk
-            else:
-                scan = 0
-                buf = chunk
+            buf, scan = _joined(buf, chunk)
             start = 0
             while True:
                 end = buf.find(b"\n\n", scan)
@@ -193,8 +279,72 @@ class _FrameParser:
                             logger.debug("Dispatching %s...", event)
                         yield event
                         continue
-            frame = frame.decode(encoding, "replace").encode(encoding)  # sseclient decodes strictly
-            yield from sseclient.SSEClient(iter((frame,)), encoding).events()
+            yield from _sseclient_events(frame, encoding)
+
+
+def _joined(rest: bytes, chunk: bytes) -> Tuple[bytes, int]:
+    """The unparsed rest of the body with a new chunk, and where a blank line may begin in it."""
+    if rest:
+        return rest + chunk, len(rest) - 1  # a "\n\n" may straddle the two
+    return chunk, 0
+
+
+def _sseclient_events(frame: bytes, encoding: str = "utf-8") -> Iterator[sseclient.Event]:
+    """The events sseclient reads from one frame (any shape)."""
+    frame = frame.decode(encoding, "replace").encode(encoding)  # sseclient decodes strictly
+    return sseclient.SSEClient(iter((frame,)), encoding).events()
+
+
+def _body_reader(response: requests.Response) -> Callable[[], bytes]:
+    """A function returning the body's next bytes as they arrive (never waiting to fill a buffer).
+
+    It returns ``b""`` at the end of the body.
+    """
+    raw: Any = response.raw
+    if hasattr(raw, "read1"):  # urllib3 >= 2
+        # Without a Content-Encoding there is nothing to decode: skip urllib3's
+        # decoder and its buffer, a cost per read (a read per event when chunked).
+        decode = bool(response.headers.get("content-encoding"))
+        return functools.partial(raw.read1, _READ_SIZE, decode_content=decode)
+    fp: Any = getattr(raw, "_fp", None)
+    if hasattr(fp, "read1") and not response.headers.get("content-encoding"):
+        # urllib3 1.x: http.client's read1 returns what has arrived
+        return functools.partial(fp.read1, _READ_SIZE)
+    chunks = response.iter_content(None)
+    return lambda: next(chunks, b"")
+
+
+def _body_chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body's bytes as they arrive; raises :class:`_BodyEnded` at its end."""
+    read = _body_reader(response)
+    while True:
+        chunk = read()
+        if not chunk:
+            break
+        yield chunk
+    # Raising (rather than returning) keeps the parser from dispatching the
+    # incomplete frame a cut-off body may end with.
+    raise _BodyEnded()
+
+
+def iter_sse_events(response: requests.Response) -> Iterator[sseclient.Event]:
+    r"""The events of a ``text/event-stream`` response, as ``sseclient.Event`` objects.
+
+    The parser of :class:`EventStream`, for any SSE body (``/sse/system``,
+    ``/sse/goals/<id>``...): each event is yielded as soon as its frame has
+    arrived; CR, LF and CRLF line endings are all accepted; ``id``, ``event``,
+    ``data`` (lines joined with ``\n``) and ``retry`` are read as sseclient
+    reads them. The iteration ends when the body ends; an incomplete frame it
+    ends with is not yielded. Network errors (timeouts, resets) propagate as
+    ``requests``/``urllib3`` raise them. It does not close ``response``.
+
+    Args:
+        response: an answer obtained with ``stream=True``.
+    """
+    try:
+        yield from _FrameParser(_normalised_line_endings(_body_chunks(response))).events()
+    except _BodyEnded:
+        return
 
 
 def _socket_of(response: requests.Response) -> Optional[socket.socket]:
@@ -211,13 +361,32 @@ def _socket_of(response: requests.Response) -> Optional[socket.socket]:
     return sock if isinstance(sock, socket.socket) else None
 
 
+def _set_read_timeout(response: Optional[requests.Response], seconds: float) -> None:
+    sock = _socket_of(response) if response is not None else None
+    if sock is not None:
+        try:
+            sock.settimeout(seconds)
+        except OSError:
+            pass
+
+
+def _parse_event(text: str) -> Any:
+    """The event a frame's data holds, or ``None`` when it is not a JSON object with a string type."""
+    try:
+        obj: Any = json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to decode
+        return None
+    if isinstance(obj, dict) and isinstance(obj.get("type"), str):
+        return obj
+    return None
+
+
 class EventStream:
     """The events of one session, as an iterator of typed dicts.
 
     Args:
         client: the :class:`~ethos_sdk.EthosClient` whose credentials to use.
-        session_id: the session to follow. An unknown id is not an error: the
-            server answers with a silent stream.
+        session_id: the session to follow.
         since: where to start. ``None`` (default) replays what the server still
             holds of the session (up to its last 1000 events), then goes live;
             an ``int`` resumes after that event id (for instance a ``last_seq``
@@ -233,11 +402,24 @@ class EventStream:
             is raised. The count starts again after a connection that delivered
             an event or lasted a minute. Idle timeouts do not count.
         extra_headers: headers added to each request of the stream.
+        check_session: before the first connection, check with one
+            ``sessions.get`` call that the session exists, and raise
+            :class:`~ethos_sdk.NotFoundError` if it does not (the server
+            answers an unknown id with a stream that stays silent forever).
+            A "not found" is asked again for about a second before it is
+            raised, for a session ``chat.send`` created an instant before.
+            The check is skipped, and the stream opened as usual, when that
+            call is refused (a key without ``sessions:read`` is refused the
+            stream as well, with its own error) or fails in any other way than
+            "not found" or a connection problem. ``False`` skips the check:
+            for a session about to be created, or to save the call (it carries
+            the session's transcript).
 
     Iterate it, ideally in a ``with`` block so the connection is freed when you
     leave it. :meth:`close` (from any thread) ends the iteration promptly.
 
     Raises (while iterating):
+        NotFoundError: the session does not exist (``check_session``).
         AuthenticationError, PermissionDeniedError, NotFoundError: the server
             refused the stream (401, 403, 404); never retried.
         StreamError: the answer is not an event stream.
@@ -245,11 +427,15 @@ class EventStream:
             ``max_reconnects`` times in a row.
 
     Attributes:
-        last_seq: the id of the last event received (``None`` before the first).
-            Pass it as ``since=`` to resume in another process.
+        last_seq: the id of the last event received (``None`` before the first,
+            and right after a restart). Pass it as ``since=`` to resume in
+            another process.
         request_id: the ``requestId`` of the current connection's ``stream_meta``.
         reconnects: how many times the stream has connected again.
-        restarts: how many times the server's numbering was seen to start again.
+        restarts: how many times the server's numbering was seen to start again
+            (see the module documentation for what a restart loses).
+        last_restart: a :class:`StreamRestart` describing the latest restart
+            (``None`` before any).
         gaps: how many times events were found missing; ``missed_events`` is
             how many ids were skipped in all.
         malformed_count: frames skipped because their data was not an event.
@@ -266,6 +452,7 @@ class EventStream:
         include_meta: bool = False,
         max_reconnects: int = 8,
         extra_headers: Optional[Mapping[str, str]] = None,
+        check_session: bool = True,
     ) -> None:
         if not isinstance(session_id, str) or not session_id:
             raise ValueError("session_id must be a non-empty string")
@@ -282,25 +469,35 @@ class EventStream:
         self.connect_timeout = float(connect_timeout)
         self.include_meta = include_meta
         self.max_reconnects = max_reconnects
+        self.check_session = check_session
         self._extra_headers = dict(extra_headers or {})
 
         self.last_seq: Optional[int] = since if isinstance(since, int) else None
         self.request_id: Optional[str] = None
         self.reconnects = 0
         self.restarts = 0
+        self.last_restart: Optional[StreamRestart] = None
         self.gaps = 0
         self.missed_events = 0
         self.malformed_count = 0
 
         self._live = since == LIVE
-        self._last_data: Optional[str] = None  # data of the event at last_seq, once seen
+        self._ring_seq: List[int] = list(_EMPTY_RING)  # fingerprints of the last ids delivered,
+        self._ring_hash: List[int] = list(_EMPTY_RING)  # slot = id % _RING
+        self._first_seq: Optional[int] = None  # the first id delivered in the current numbering
+        self._turn_open = False  # a run_start was delivered, and no done/error after it
         self._resync = False
+        self._rescan = False
+        self._suspect_record = False  # the fingerprints of before a restart seen by silence only
         self._closed = False
+        self._yield_meta = include_meta
+        self._meta_count = 0
+        self._restart_hook: Optional[Callable[[StreamRestart], None]] = None  # for TurnStream
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._response: Optional[requests.Response] = None
-        self._pending: Deque[Tuple[bool, Dict[str, Any]]] = collections.deque()
-        self._frames: Optional[Iterator[Tuple[bool, Dict[str, Any]]]] = None
+        self._pending: Deque[Dict[str, Any]] = collections.deque()
+        self._frames: Optional[Iterator[Dict[str, Any]]] = None
 
     # -- public -------------------------------------------------------------------
 
@@ -309,18 +506,25 @@ class EventStream:
         """True once :meth:`close` was called or the stream stopped for good."""
         return self._closed
 
-    def __iter__(self) -> EventStream:
-        return self
+    def __iter__(self) -> Iterator[StreamEvent]:
+        if self._pending:
+            return self._iterate()  # type: ignore[return-value]
+        # The stream's own generator: a ``for`` loop that breaks does not close it.
+        return self._frame_iterator()  # type: ignore[return-value]
+
+    def _iterate(self) -> Iterator[Dict[str, Any]]:
+        # A plain loop, not ``yield from``: leaving a ``for`` loop early closes this
+        # generator, and must not close the stream's own (a later loop goes on).
+        pending = self._pending
+        while pending:
+            yield pending.popleft()
+        for event in self._frame_iterator():
+            yield event
 
     def __next__(self) -> StreamEvent:
-        while True:
-            if self._pending:
-                is_meta, item = self._pending.popleft()
-            else:
-                is_meta, item = next(self._frame_iterator())
-            if is_meta and not self.include_meta:
-                continue
-            return cast(StreamEvent, item)
+        if self._pending:
+            return self._pending.popleft()  # type: ignore[return-value]
+        return next(self._frame_iterator())  # type: ignore[return-value]
 
     def wait_ready(self) -> EventStream:
         """Connect, and return once the server has registered this subscriber.
@@ -330,10 +534,17 @@ class EventStream:
         the subscriber. Anything that arrives before it is kept for iteration.
         """
         frames = self._frame_iterator()
-        for is_meta, item in frames:
-            self._pending.append((is_meta, item))
-            if is_meta:
-                return self
+        start = self._meta_count
+        self._yield_meta = True
+        try:
+            for item in frames:
+                if self._meta_count != start and item.get("type") == "stream_meta":
+                    if self.include_meta:
+                        self._pending.append(item)
+                    return self
+                self._pending.append(item)
+        finally:
+            self._yield_meta = self.include_meta
         raise StreamError("the event stream was closed before the server answered")
 
     def close(self) -> None:
@@ -379,22 +590,75 @@ class EventStream:
 
     # -- connections ------------------------------------------------------------------
 
-    def _frame_iterator(self) -> Iterator[Tuple[bool, Dict[str, Any]]]:
+    def _frame_iterator(self) -> Iterator[Dict[str, Any]]:
         if self._frames is None:
             self._frames = self._run()
         return self._frames
 
+    def _known(self, seq: int) -> Optional[int]:
+        """The fingerprint of the event delivered with id ``seq``, if it is still in the record."""
+        slot = seq & _MASK
+        return self._ring_hash[slot] if self._ring_seq[slot] == seq else None
+
+    def _record(self, seq: int, fingerprint: int) -> None:
+        slot = seq & _MASK
+        self._ring_seq[slot] = seq
+        self._ring_hash[slot] = fingerprint
+        self.last_seq = seq
+        if self._first_seq is None:
+            self._first_seq = seq
+
     def _plan(self) -> Tuple[Optional[str], _Connection]:
-        """The ``Last-Event-ID`` to send and the check for the first event it brings."""
-        if self._resync:
-            return None, _Connection("from_start", 0, None)
+        """The ``Last-Event-ID`` to send and what the connection must check."""
+        if self._resync or self._suspect_record:
+            return None, _Connection(_FROM_START)
         cursor = self.last_seq
         if cursor is None:
-            return (LIVE_LAST_EVENT_ID if self._live else None), _Connection("none", 0, None)
-        if self._last_data is not None and cursor >= 1:
-            # Ask for the event at the cursor too, to check it is the one we have.
-            return str(cursor - 1), _Connection("verify", cursor - 1, self._last_data)
-        return str(cursor), _Connection("after", cursor, None)
+            return (LIVE_LAST_EVENT_ID if self._live else None), _Connection(_NORMAL)
+        if self._rescan:
+            return None, _Connection(_RESCAN, 0, cursor)
+        depth = 0
+        while depth < OVERLAP and cursor - depth >= 1 and self._known(cursor - depth) is not None:
+            depth += 1
+        if depth:
+            # Ask for the last `depth` events again, to compare them with what was delivered.
+            return str(cursor - depth), _Connection(_VERIFY, cursor - depth, cursor)
+        return str(cursor), _Connection(_AFTER, cursor, cursor)
+
+    def _check_session_exists(self) -> None:
+        """Raise NotFoundError when the session does not exist; see ``check_session``."""
+        transport = self._client._transport
+        for delay in _NOT_FOUND_RECHECKS:
+            try:
+                transport.rpc(
+                    "sessions.get",
+                    {"id": self.session_id},
+                    idempotent=False,
+                    timeout=self.connect_timeout,
+                    extra_headers=self._extra_headers or None,
+                )
+                return
+            except NotFoundError as exc:
+                if exc.code != "SESSION_NOT_FOUND":
+                    log.debug("event stream of %s: session check skipped (%s)", self.session_id, exc)
+                    return
+                if delay is not None:
+                    # A session chat.send created an instant ago may not be visible yet.
+                    if self._wake.wait(delay):
+                        return
+                    continue
+                raise NotFoundError(
+                    f"session {self.session_id!r} does not exist, so its event stream would stay "
+                    "silent forever; check the id (client.sessions.list shows yours), or pass "
+                    "check_session=False to follow a session that is about to be created",
+                    status=exc.status,
+                    code=exc.code,
+                    request_id=exc.request_id,
+                    body=exc.body,
+                ) from exc
+            except (APIStatusError, UnexpectedResponseError) as exc:
+                log.debug("event stream of %s: session check skipped (%s)", self.session_id, exc)
+                return
 
     def _open(self, last_event_id: Optional[str]) -> requests.Response:
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
@@ -413,12 +677,7 @@ class EventStream:
         )
         with self._lock:
             self._response = response
-        sock = _socket_of(response)
-        if sock is not None:
-            try:
-                sock.settimeout(self.idle_timeout)  # from now on, silence means idle
-            except OSError:
-                pass
+        _set_read_timeout(response, self.idle_timeout)  # from now on, silence means idle
         try:
             if not 200 <= response.status_code < 300:
                 raise StreamError(
@@ -446,30 +705,7 @@ class EventStream:
             except Exception:  # closing a broken connection must not hide why it broke
                 pass
 
-    def _byte_chunks(self, response: requests.Response) -> Iterator[bytes]:
-        """The body's bytes as they arrive, never waiting to fill a buffer; raises at its end."""
-        raw: Any = response.raw
-        if hasattr(raw, "read1"):  # urllib3 >= 2
-            while True:
-                chunk = raw.read1(_READ_SIZE, decode_content=True)
-                if not chunk:
-                    break
-                yield chunk
-        elif hasattr(getattr(raw, "_fp", None), "read1") and not response.headers.get(
-            "content-encoding"
-        ):  # urllib3 1.x: http.client's read1 returns what has arrived
-            while True:
-                chunk = raw._fp.read1(_READ_SIZE)
-                if not chunk:
-                    break
-                yield chunk
-        else:
-            yield from response.iter_content(None)
-        # Raising (rather than returning) keeps sseclient from dispatching the
-        # incomplete frame a cut-off body may end with.
-        raise _BodyEnded()
-
-    def _run(self) -> Iterator[Tuple[bool, Dict[str, Any]]]:
+    def _run(self) -> Iterator[Dict[str, Any]]:
         failures = 0
         first = True
         while not self._closed:
@@ -479,20 +715,17 @@ class EventStream:
             retry_after: Optional[float] = None
             problem: Optional[BaseException] = None
             try:
+                if first and self.check_session:
+                    self._check_session_exists()
                 response = self._open(last_event_id)
                 first = False
                 if self._closed:
                     return
                 self._resync = False
-                events = _FrameParser(_normalised_line_endings(self._byte_chunks(response)))
-                for frame in events.events():
-                    out = self._accept(frame, conn)
-                    if out is not None:
-                        if conn.delivered:
-                            failures = 0
-                        yield out
-                        if self._closed:
-                            return
+                conn.response = response
+                if conn.mode == _VERIFY or conn.mode == _RESCAN:
+                    _set_read_timeout(response, min(REPLAY_WAIT, self.idle_timeout))
+                yield from self._read(response, conn)
             except _Resync:
                 self._resync = True
                 self.reconnects += 1
@@ -522,6 +755,27 @@ class EventStream:
                 self._release(response)
             if self._closed:
                 return
+            if idle and conn.mode == _VERIFY:
+                # The server did not replay what it must still have if its numbering
+                # goes on: read its whole buffer and compare (see the module docs).
+                log.info(
+                    "event stream of %s: no replay of ids %d..%d; reading the server's whole buffer to check "
+                    "for a restart", self.session_id, conn.after + 1, conn.cursor,
+                )
+                self._rescan = True
+                self.reconnects += 1
+                continue
+            if idle and conn.mode == _RESCAN:
+                # Seen by silence only: keep the fingerprints, so that if the server was
+                # merely slow, its replay is recognised and not delivered a second time.
+                self._restarted(
+                    f"the server's buffer {'lacks' if conn.seen or conn.held else 'is empty, without'} "
+                    f"the event with id {conn.cursor} delivered before",
+                    keep_record=True,
+                )
+                self._resync = True
+                self.reconnects += 1
+                continue
             if idle:
                 log.debug("event stream of %s idle for %.0f s: reconnecting", self.session_id, self.idle_timeout)
                 self.reconnects += 1
@@ -548,90 +802,273 @@ class EventStream:
                 return
             self.reconnects += 1
 
-    # -- one frame ----------------------------------------------------------------------
+    # -- reading one connection -----------------------------------------------------------
 
-    def _accept(self, frame: Any, conn: _Connection) -> Optional[Tuple[bool, Dict[str, Any]]]:
-        """Check one parsed frame; return what to deliver (``(is_meta, event)``) or ``None``."""
-        data: str = frame.data
-        seq = _parse_id(frame.id)
-        try:
-            obj: Any = json.loads(data)
-        except (ValueError, RecursionError):  # not JSON, or nested too deep to decode
-            obj = None
-        well_formed = isinstance(obj, dict) and isinstance(obj.get("type"), str)
+    def _read(self, response: requests.Response, conn: _Connection) -> Iterator[Dict[str, Any]]:
+        """The events of one connection, checked; raises :class:`_BodyEnded` at its end.
 
+        The common case -- a ``data: <json>\\nid: <n>\\n\\n`` frame whose id follows the
+        previous one -- is handled inline, with no call per event beyond one regular
+        expression match, decoding and ``json.loads``; everything else goes through
+        :meth:`_frame`.
+        """
+        read = _body_reader(response)
+        loads = json.loads
+        ring_seq = self._ring_seq
+        ring_hash = self._ring_hash
+        frame_of = self._frame
+        match = _EVENT_FRAME.match
+        mask, fingerprint_of, dict_type = _MASK, hash, dict  # locals: the loop runs once per event
+        prev = -2  # no fast path until an id has been seen on this connection in _NORMAL mode
+        delivered = False
+        buf = b""
+        after_cr = False
+        while True:
+            chunk = read()
+            if not chunk:
+                raise _BodyEnded()
+            if after_cr:
+                after_cr = False
+                if chunk[:1] == b"\n":
+                    chunk = chunk[1:]  # the LF of a CRLF whose CR ended the previous chunk
+                    if not chunk:
+                        continue
+            if b"\r" in chunk:
+                after_cr = chunk[-1:] == b"\r"
+                chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if buf:
+                buf, scan = _joined(buf, chunk)
+            else:  # the usual case, without a call: the last read ended with a whole frame
+                buf, scan = chunk, 0
+            start = 0
+            size = len(buf)
+            while start < size:
+                fast = match(buf, start)
+                if fast is not None:
+                    data, seq_bytes = fast.groups()
+                    seq = int(seq_bytes)
+                    start = fast.end()
+                    if seq == prev + 1:
+                        prev = seq
+                        slot = seq & mask
+                        ring_seq[slot] = seq
+                        ring_hash[slot] = fingerprint_of(data)
+                        self.last_seq = seq
+                        try:
+                            obj = loads(data.decode())
+                        except UnicodeDecodeError:  # not UTF-8: U+FFFD, as browsers do
+                            obj = _parse_event(data.decode("utf-8", "replace"))
+                        except (ValueError, RecursionError):
+                            obj = None
+                        if obj.__class__ is dict_type:
+                            kind = obj.get("type")
+                            if kind == "text_delta" or (kind.__class__ is str and self._tracked(kind)):
+                                if not delivered:
+                                    conn.delivered = delivered = True
+                                yield obj
+                                if self._closed:
+                                    return
+                                continue
+                            if kind.__class__ is str:
+                                continue  # an id-bearing stream_meta, not asked for
+                        self._malformed(seq, len(data))
+                        continue
+                    if prev != -2:  # the fast path's cursor; in other modes _judge keeps conn.prev
+                        conn.prev = prev
+                    events = frame_of(conn, seq, data)
+                else:
+                    end = buf.find(b"\n\n", scan if scan > start else start)
+                    if end < 0:
+                        break
+                    frame = buf[start : end + 2]
+                    start = end + 2
+                    if prev != -2:
+                        conn.prev = prev
+                    events = []
+                    for sse in _sseclient_events(frame):
+                        events += frame_of(conn, _parse_id(sse.id), sse.data.encode("utf-8", "surrogatepass"))
+                for event in events:
+                    yield event
+                prev = conn.prev if conn.mode == _NORMAL and conn.prev is not None else -2
+                delivered = conn.delivered
+                if self._closed:
+                    return
+            if start:
+                buf = buf[start:] if start < size else b""
+
+    def _tracked(self, kind: str) -> bool:
+        """Note turn boundaries; False for an id-bearing ``stream_meta`` (not yielded by default)."""
+        if kind == "run_start":
+            self._turn_open = True
+        elif kind == "done" or kind == "error":
+            self._turn_open = False
+        elif kind == "stream_meta":
+            return self._yield_meta
+        return True
+
+    def _frame(self, conn: _Connection, seq: Optional[int], data: bytes) -> List[Dict[str, Any]]:
+        """Check one frame that the fast path of :meth:`_read` did not take; return what to deliver."""
+        text = data.decode("utf-8", "replace")
+        obj = _parse_event(text)
         if seq is None:
-            if not well_formed:
-                self._malformed(seq, data)
-                return None
+            if obj is None:
+                self._malformed(None, len(data))
+                return []
             if obj["type"] == "stream_meta":
                 request_id = obj.get("requestId")
                 self.request_id = request_id if isinstance(request_id, str) else None
-                return True, obj
-            return False, obj
+                self._meta_count += 1
+                return [obj] if self._yield_meta else []
+            self._tracked(obj["type"])
+            return [obj]
 
-        if not self._in_sequence(seq, data, conn):
-            return None  # the event at the cursor, replayed and verified: already delivered
-        conn.previous_seq = seq
-        self.last_seq = seq
-        self._last_data = data
-        if not well_formed:
-            self._malformed(seq, data)
-            return None
-        conn.delivered = True
-        return obj["type"] == "stream_meta", obj
+        fingerprint = hash(data)
+        verdict = self._judge(conn, seq, fingerprint)
+        if verdict == _SKIP:
+            return []
+        if verdict == _HOLD:
+            conn.held.append((seq, data, obj))
+            return []
+        out: List[Dict[str, Any]] = []
+        if conn.held:  # the restart showed: the old ids held back were of the new numbering
+            for held_seq, held_data, held_obj in conn.held:
+                out.extend(self._deliver(held_seq, held_data, held_obj))
+            conn.held = []
+        conn.prev = seq
+        out.extend(self._deliver(seq, data, obj))
+        if out:
+            conn.delivered = True
+        return out
 
-    def _in_sequence(self, seq: int, data: str, conn: _Connection) -> bool:
-        """Check an id against what came before; ``False`` means "already delivered, skip it"."""
-        previous = conn.previous_seq
-        if previous is not None:
-            if seq <= previous:
-                self.restarts += 1
-                log.warning(
-                    "event stream of %s: id %d came after id %d on the same connection; "
-                    "delivering it (the server's numbering restarted)",
-                    self.session_id, seq, previous,
-                )
-            elif seq > previous + 1:
-                self._gap(previous, seq)
-            return True
+    def _deliver(self, seq: int, data: bytes, obj: Any) -> List[Dict[str, Any]]:
+        self._record(seq, hash(data))
+        if obj is None:
+            self._malformed(seq, len(data))
+            return []
+        return [obj] if self._tracked(obj["type"]) else []
 
-        if conn.check == "none":
-            return True
-        if conn.check == "from_start":
-            if seq > 1:
-                self._gap(0, seq)
-            return True
-        if seq <= conn.after:
-            # The replay had nothing above the id we sent, yet the server is at a
-            # lower one: its numbering started again and the replay filter hid
-            # the new events below our cursor. Fetch them all.
-            self._restarted(f"the server sent id {seq} after being asked for ids above {conn.after}")
-        if conn.check == "verify":
-            cursor = conn.after + 1
-            if seq == cursor:
-                if data == conn.verify_data:
-                    conn.previous_seq = seq
-                    return False
+    def _judge(self, conn: _Connection, seq: int, fingerprint: int) -> int:
+        """Decide about an event with an id: deliver it, skip it (delivered before) or hold it."""
+        mode = conn.mode
+        if mode == _NORMAL:
+            previous = conn.prev
+            if previous is not None:
+                if seq <= previous:
+                    self._restarted(f"id {seq} came after id {previous} on the same connection")
+                elif seq > previous + 1:
+                    self._gap(previous, seq)
+            return _DELIVER
+        if mode == _FROM_START:
+            if self._suspect_record:
+                if self._known(seq) == fingerprint:
+                    conn.prev = seq  # delivered before the restart seen by silence: not twice
+                    return _SKIP
+                self._suspect_record = False
+                if conn.prev is None:  # nothing recognised: a new numbering indeed
+                    self._ring_seq[:] = _EMPTY_RING
+            have = conn.prev or 0
+            self._leave_check(conn)
+            if seq > have + 1:
+                self._gap(have, seq)
+            return _DELIVER
+        if mode == _AFTER:
+            self._leave_check(conn)
+            if seq <= conn.after:
+                # The replay had nothing above the id we sent, yet the server is at a
+                # lower one: its numbering started again and the replay filter hid
+                # the new events below our cursor. Fetch them all.
+                self._restarted(f"the server sent id {seq} after being asked for ids above {conn.after}", True)
+            if seq > conn.after + 1:
+                self._gap(conn.after, seq)
+            return _DELIVER
+        cursor = conn.cursor
+        known = self._known(seq)
+        if mode == _VERIFY:
+            if seq <= conn.after:
+                self._restarted(f"the server sent id {seq} after being asked for ids above {conn.after}", True)
+            if seq <= cursor:
+                if known != fingerprint:
+                    self._restarted(f"the event with id {seq} is not the one delivered before", True)
+                conn.seen = True
+                if seq == cursor:
+                    self._leave_check(conn)
+                    conn.prev = seq
+                return _SKIP
+            if conn.seen:
+                self._restarted(f"the server's replay jumped from below id {cursor} to id {seq}", True)
+            self._leave_check(conn)
+            self._gap(cursor, seq)  # even the overlap left the server's buffer
+            return _DELIVER
+        # _RESCAN: the whole buffer, after a reconnect whose replay never came.
+        if known is not None:
+            if known != fingerprint:
+                self._leave_check(conn)
                 self._restarted(f"the event with id {seq} is not the one delivered before")
-            elif seq > cursor + 1:
-                self._gap(cursor, seq)
-            return True
-        if seq > conn.after + 1:
-            self._gap(conn.after, seq)
-        return True
+                return _DELIVER
+            conn.seen = True
+            if seq == cursor:
+                log.info("event stream of %s: the server's numbering still holds", self.session_id)
+                conn.held = []  # ids before the stream's first one: not asked for
+                self._leave_check(conn)
+                conn.prev = seq
+            return _SKIP
+        if seq <= cursor:
+            first = self._first_seq if self._first_seq is not None else cursor
+            if seq < first and seq > cursor - SERVER_BUFFER:
+                return _HOLD  # older than what this stream delivered: wait for a known id
+            self._leave_check(conn)
+            self._restarted(f"the server has an event with id {seq} that this stream never saw")
+            return _DELIVER
+        if conn.seen or conn.held:
+            self._leave_check(conn)
+            self._restarted(f"the server's buffer jumps from below id {cursor} to id {seq}")
+            return _DELIVER
+        self._leave_check(conn)
+        self._gap(cursor, seq)
+        return _DELIVER
 
-    def _restarted(self, why: str) -> None:
+    def _leave_check(self, conn: _Connection) -> None:
+        """The connection's numbering is settled: read it like any other from now on."""
+        if conn.mode == _VERIFY or conn.mode == _RESCAN:
+            _set_read_timeout(conn.response, self.idle_timeout)
+        if conn.mode == _RESCAN:
+            self._rescan = False
+        conn.mode = _NORMAL
+
+    def _restarted(self, why: str, resync: bool = False, keep_record: bool = False) -> None:
+        """Count and report a restart; with ``resync``, reconnect from the new numbering's start.
+
+        Without it, the connection being read already carries the new numbering
+        from its start (or live): the stream goes on reading it. ``keep_record``
+        keeps the fingerprints for the next read from the start, which skips the
+        events it recognises until the first one it does not.
+        """
+        info = StreamRestart(last_seq=self.last_seq, turn_in_flight=self._turn_open, reason=why, at=time.time())
         self.restarts += 1
+        self.last_restart = info
         self.last_seq = None
-        self._last_data = None
+        self._suspect_record = keep_record
+        if not keep_record:
+            self._ring_seq[:] = _EMPTY_RING
+        self._first_seq = None
+        self._turn_open = False
+        self._rescan = False
+        self._live = False  # every event of the new numbering is new, its buffered ones too
         log.warning(
             "event stream of %s: the server restarted or dropped the session's buffer (%s); "
-            "reading its events again from the start. Events of before the restart that were "
-            "not delivered yet are lost; client.sessions.get has the history.",
-            self.session_id, why,
+            "reading its new numbering from the start. Events after id %s that the old server had "
+            "not sent are lost%s; client.sessions.get has what it saved.",
+            self.session_id, why, info.last_seq,
+            ", and so is the turn that was running" if info.turn_in_flight else "",
         )
-        raise _Resync()
+        if self._restart_hook is not None:
+            try:
+                self._restart_hook(info)
+            except BaseException:
+                self._closed = True
+                raise
+        if resync:
+            raise _Resync()
 
     def _gap(self, have: int, seq: int) -> None:
         missing = seq - have - 1
@@ -643,12 +1080,12 @@ class EventStream:
             self.session_id, missing, have, seq,
         )
 
-    def _malformed(self, seq: Optional[int], data: str) -> None:
+    def _malformed(self, seq: Optional[int], size: int) -> None:
         self.malformed_count += 1
         log.warning(
-            "event stream of %s: skipped a frame (id %s, %d characters) whose data is not "
+            "event stream of %s: skipped a frame (id %s, %d bytes) whose data is not "
             "a JSON object with a \"type\"",
-            self.session_id, seq if seq is not None else "none", len(data),
+            self.session_id, seq if seq is not None else "none", size,
         )
 
 

@@ -4,9 +4,10 @@ Each incoming GET takes the next *script* from a queue. A script is a list of
 steps: ``bytes`` to write (sent as they are on a close-delimited body, or as
 one HTTP chunk each when ``chunked=True``), a ``float`` to pause, ``HOLD`` to
 keep the connection open silently until the server stops or the client goes
-away, ``CLOSE`` to end the connection abruptly. Every request's line and
-headers are recorded in ``server.requests`` so tests can assert what the
-client sent (``Last-Event-ID`` above all).
+away, ``CLOSE`` to end the connection abruptly. A POST goes to ``on_post``, or is
+answered 404 (an unknown route) when there is none. The line and headers of
+every GET and handled POST are recorded in ``server.requests`` so tests can
+assert what the client sent (``Last-Event-ID`` above all).
 
 Nothing here can hang a test: every socket has a timeout, and ``stop()``
 wakes held connections and joins every thread.
@@ -73,6 +74,8 @@ class SSEServer(LoopbackServer):
         self.requests: List[Received] = []
         self.hung_up = 0
         """Held connections the client closed."""
+        self.posts_refused = 0
+        """POSTs answered 404 because no ``on_post`` was given."""
         super().__init__()
 
     # -- control ---------------------------------------------------------------
@@ -126,6 +129,15 @@ class SSEServer(LoopbackServer):
             if got is None:
                 return
             request, body = got
+            if request.method == "POST" and self.on_post is None:
+                # No RPC here (an EventStream's session check gets the real server's
+                # answer to an unknown route, and goes on): not one of `requests`.
+                self.posts_refused += 1
+                conn.sendall(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                    b"Content-Length: 10\r\nConnection: close\r\n\r\nNot Found\n"
+                )
+                return
             self.requests.append(request)
             if request.method == "POST" and self.on_post is not None:
                 status, answer = self.on_post(request, body)
@@ -205,6 +217,31 @@ class SSEServer(LoopbackServer):
             except OSError:
                 self.hung_up += 1
                 return
+
+
+class _Reads:
+    def __init__(self, chunks: Sequence[bytes]) -> None:
+        self._chunks = list(chunks)
+
+    def read1(self, amt: int, decode_content: bool = False) -> bytes:
+        return self._chunks.pop(0) if self._chunks else b""
+
+
+class ReadsResponse:
+    """A stand-in for a streamed ``requests.Response`` whose body arrives as ``chunks``, one per read.
+
+    Give it to an EventStream through ``stream._open`` to run the stream's own
+    byte-to-event path without a socket; after the last chunk the body ends.
+    """
+
+    status_code = 200
+    headers: dict[str, str] = {}
+
+    def __init__(self, chunks: Sequence[bytes]) -> None:
+        self.raw = _Reads(chunks)
+
+    def close(self) -> None:
+        pass
 
 
 def frame(seq: Optional[int], data: str, newline: str = "\n") -> bytes:

@@ -66,7 +66,7 @@ class _FakeResponse:
 def feed(chunks: List[bytes]) -> tuple[List[Dict[str, Any]], EventStream]:
     """Run EventStream's real parsing path over ``chunks`` as one connection's reads."""
     client = EthosClient(BASE, api_key=FAKE_KEY)
-    stream = EventStream(client, "s1")
+    stream = EventStream(client, "s1", check_session=False)
     opened: List[int] = []
 
     def fake_open(last_event_id: Optional[str]) -> Any:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple
 
 import pytest
+import requests
 
 from ethos_sdk import (
     APIConnectionError,
@@ -20,11 +21,11 @@ from ethos_sdk import (
     PermissionDeniedError,
     StreamError,
 )
-from ethos_sdk.stream import LIVE_LAST_EVENT_ID, EventStream
+from ethos_sdk.stream import LIVE_LAST_EVENT_ID, EventStream, iter_sse_events
 from ethos_sdk.types.events import KNOWN_EVENT_TYPES
 
 from .conftest import FAKE_KEY
-from .sse_server import CLOSE, HOLD, Script, SSEServer, delta, frame, meta
+from .sse_server import CLOSE, HOLD, ReadsResponse, Script, SSEServer, delta, frame, meta
 from .wire import load_exchange
 
 
@@ -125,30 +126,11 @@ def test_restart_recorded_pair_delivers_the_new_turn_once(
 # -- framing ----------------------------------------------------------------------------
 
 
-class _FakeRaw:
-    def __init__(self, chunks: List[bytes]) -> None:
-        self._chunks = list(chunks)
-
-    def read1(self, amt: int, decode_content: bool = True) -> bytes:
-        return self._chunks.pop(0) if self._chunks else b""
-
-
-class _FakeResponse:
-    status_code = 200
-    headers: dict[str, str] = {}
-
-    def __init__(self, chunks: List[bytes]) -> None:
-        self.raw = _FakeRaw(chunks)
-
-    def close(self) -> None:
-        pass
-
-
 def parse_chunks(chunks: List[bytes]) -> List[Tuple[Optional[int], dict[str, Any]]]:
     """Run the stream's own byte-to-event path over ``chunks`` (one body, then its end)."""
     client = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY)
-    stream = EventStream(client, "s", max_reconnects=0)
-    stream._open = lambda last_event_id: _FakeResponse(chunks)  # type: ignore[assignment,method-assign,return-value]
+    stream = EventStream(client, "s", max_reconnects=0, check_session=False)
+    stream._open = lambda last_event_id: ReadsResponse(chunks)  # type: ignore[assignment,method-assign,return-value]
     out: List[Tuple[Optional[int], dict[str, Any]]] = []
     with pytest.raises(APIConnectionError):
         for event in stream:
@@ -223,8 +205,8 @@ def test_malformed_data_is_counted_not_raised(caplog: pytest.LogCaptureFixture) 
         + frame(None, '"just a string"')
         + delta(4, "ok")
     )
-    stream = EventStream(client, "s", max_reconnects=0)
-    stream._open = lambda last_event_id: _FakeResponse([body])  # type: ignore[assignment,method-assign,return-value]
+    stream = EventStream(client, "s", max_reconnects=0, check_session=False)
+    stream._open = lambda last_event_id: ReadsResponse([body])  # type: ignore[assignment,method-assign,return-value]
     with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
         first = next(stream)
     assert first == {"type": "text_delta", "text": "ok"}
@@ -311,16 +293,16 @@ def test_wrong_content_type_raises_stream_error(server: SSEServer) -> None:
 
 def test_drop_mid_turn_resumes_with_last_event_id(server: SSEServer) -> None:
     server.add(
-        Script([meta(), delta(1, "a"), delta(2, "b"), delta(3, "c"), CLOSE]),
-        # The server replays from the id asked for: the event at the cursor, then the rest.
-        Script([meta(), delta(3, "c"), delta(4, "d"), delta(5, "e"), HOLD]),
+        Script([meta(), delta(1, "a"), delta(2, "b"), delta(3, "c"), delta(4, "d"), CLOSE]),
+        # The server replays above the id asked for: the overlap, then the rest.
+        Script([meta(), delta(2, "b"), delta(3, "c"), delta(4, "d"), delta(5, "e"), delta(6, "f"), HOLD]),
     )
     stream = EventStream(client_for(server), "s", idle_timeout=5)
-    got = collect(stream, 5)
-    assert texts(got) == ["a", "b", "c", "d", "e"]
-    assert [seq for seq, _ in got] == [1, 2, 3, 4, 5]
-    # It asks for the event at its cursor (3) again, to check the server still has it.
-    assert [r.header("last-event-id") for r in server.requests] == [None, "2"]
+    got = collect(stream, 6)
+    assert texts(got) == ["a", "b", "c", "d", "e", "f"]
+    assert [seq for seq, _ in got] == [1, 2, 3, 4, 5, 6]
+    # It asks for the last OVERLAP (3) events again, to check the server still has them.
+    assert [r.header("last-event-id") for r in server.requests] == [None, "1"]
     assert stream.reconnects == 1 and stream.restarts == 0 and stream.gaps == 0
 
 
@@ -340,18 +322,22 @@ def test_idle_timeout_reconnects_quietly(server: SSEServer) -> None:
 
 
 def test_restart_detected_by_the_event_at_the_cursor(server: SSEServer, caplog: pytest.LogCaptureFixture) -> None:
-    """After a restart the new numbering reached past our cursor: the replay filter would hide 1..2."""
+    """After a restart the new numbering reached past our cursor: the replay filter would hide 1..4."""
+    old = [delta(i, f"old{i}") for i in range(1, 8)]
+    new = [delta(i, f"new{i}") for i in range(1, 10)]
     server.add(
-        Script([meta(), delta(1, "old1"), delta(2, "old2"), delta(3, "old3"), CLOSE]),
-        Script([meta(), delta(3, "new3"), delta(4, "new4"), HOLD]),  # asked for > 2
-        Script([meta(), delta(1, "new1"), delta(2, "new2"), delta(3, "new3"), delta(4, "new4"), HOLD]),
+        Script([meta(), *old, CLOSE]),
+        Script([meta(), *new[4:], HOLD]),  # asked for > 4: ids 5..9 of the new numbering
+        Script([meta(), *new, HOLD]),
     )
     stream = EventStream(client_for(server), "s", idle_timeout=5)
     with caplog.at_level(logging.WARNING, logger="ethos_sdk"):
-        got = collect(stream, 7)
-    assert texts(got) == ["old1", "old2", "old3", "new1", "new2", "new3", "new4"]
-    assert stream.restarts == 1 and stream.last_seq == 4
-    assert [r.header("last-event-id") for r in server.requests] == [None, "2", None]
+        got = collect(stream, 16)
+    assert texts(got) == [f"old{i}" for i in range(1, 8)] + [f"new{i}" for i in range(1, 10)]
+    assert stream.restarts == 1 and stream.last_seq == 9
+    assert [r.header("last-event-id") for r in server.requests] == [None, "4", None]
+    assert stream.last_restart is not None and stream.last_restart.last_seq == 7
+    assert "id 5 is not the one delivered" in caplog.text
 
 
 def test_lower_id_within_one_connection_is_delivered(server: SSEServer) -> None:
@@ -360,6 +346,80 @@ def test_lower_id_within_one_connection_is_delivered(server: SSEServer) -> None:
     got = collect(stream, 4)
     assert [(seq, t) for (seq, _), t in zip(got, texts(got))] == [(5, "a"), (6, "b"), (2, "c"), (2, "d")]
     assert stream.restarts == 2
+
+
+E = [delta(i, f"e{i}") for i in range(1, 12)]
+"""Events e1..e11, with ids 1..11."""
+
+
+@pytest.fixture
+def short_replay_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ethos_sdk.stream.REPLAY_WAIT", 0.2)
+
+
+def read_e1_to_e7(server: SSEServer, *scripts: Script) -> Tuple[EventStream, List[Optional[str]]]:
+    """Read e1..e7 (asserted) through ``scripts``; the stream and the ``Last-Event-ID`` of each request."""
+    server.add(*scripts)
+    stream = EventStream(client_for(server), "s", idle_timeout=5)
+    assert texts(collect(stream, 7)) == [f"e{i}" for i in range(1, 8)]
+    return stream, [r.header("last-event-id") for r in server.requests]
+
+
+@pytest.mark.usefixtures("short_replay_wait")
+def test_a_slow_replay_is_checked_against_the_whole_buffer_not_taken_for_a_restart(server: SSEServer) -> None:
+    """The overlap comes later than REPLAY_WAIT: the whole buffer is read and compared; nothing twice."""
+    stream, sent = read_e1_to_e7(
+        server,
+        Script([meta(), *E[:5], CLOSE]),
+        Script([meta(), 1.0, *E[2:6], HOLD]),  # asked for > 2, answered too late
+        Script([meta(), *E[:7], HOLD]),  # the whole buffer: 1..5 known, then 6 and 7
+    )
+    assert sent == [None, "2", None]
+    assert stream.restarts == 0 and stream.gaps == 0
+
+
+@pytest.mark.usefixtures("short_replay_wait")
+def test_a_restart_seen_by_silence_alone_delivers_nothing_twice(server: SSEServer) -> None:
+    """Even the whole buffer comes later than REPLAY_WAIT: a restart is declared, yet the late replay
+    is recognised by its fingerprints and only the events after the cursor are delivered."""
+    stream, sent = read_e1_to_e7(
+        server,
+        Script([meta(), *E[:5], CLOSE]),
+        Script([meta(), 1.0, *E[2:6], HOLD]),  # the overlap, too late
+        Script([meta(), 1.0, *E[:6], HOLD]),  # the whole buffer, too late
+        Script([meta(), *E[:3], CLOSE]),  # from the start: cut while still recognising
+        Script([meta(), *E[:7], HOLD]),
+    )
+    assert sent == [None, "2", None, None, None]
+    assert stream.restarts == 1 and stream.gaps == 0 and stream.last_seq == 7
+
+
+@pytest.mark.usefixtures("short_replay_wait")
+def test_a_live_stream_holds_back_older_ids_until_the_buffer_decides(server: SSEServer) -> None:
+    """Started "live" at id 8: ids 1..7 in the whole buffer are the server's past, or a new numbering."""
+    old = E
+    server.add(
+        Script([meta(), *old[7:10], CLOSE]),  # live: 8, 9, 10
+        Script([meta(), HOLD]),  # asked for > 7: nothing comes
+        Script([meta(), *old[:11], HOLD]),  # the whole buffer: the same numbering, 11 is new
+    )
+    stream = EventStream(client_for(server), "s", since="live", idle_timeout=5)
+    assert texts(collect(stream, 4)) == ["e8", "e9", "e10", "e11"]
+    assert stream.restarts == 0
+
+    new = [delta(i, f"n{i}") for i in range(1, 4)]
+    server.add(
+        Script([meta(), *old[7:10], CLOSE]),
+        Script([meta(), HOLD]),
+        Script([meta(), *new, HOLD]),  # the whole buffer: only ids below 8, then silence
+        Script([meta(), CLOSE]),  # the read from the new numbering's start is cut before any event
+        Script([meta(), *new, HOLD]),  # from its start again, not "live"
+    )
+    stream = EventStream(client_for(server), "s", since="live", idle_timeout=5)
+    assert texts(collect(stream, 6)) == ["e8", "e9", "e10", "n1", "n2", "n3"]
+    assert stream.restarts == 1 and stream.last_seq == 3
+    sent = [r.header("last-event-id") for r in server.requests[-5:]]
+    assert sent == [LIVE_LAST_EVENT_ID, "7", None, None, None]
 
 
 def test_gap_is_reported(server: SSEServer, caplog: pytest.LogCaptureFixture) -> None:
@@ -467,3 +527,33 @@ def test_bad_arguments() -> None:
     with pytest.raises(ValueError):
         EventStream(client, "")
     assert "EventStream" in repr(client.events("s")) and FAKE_KEY not in repr(client.events("s"))
+
+
+def test_session_check_asks_again_before_saying_not_found() -> None:
+    """A session created an instant ago may answer "not found" once: the stream asks again, then opens."""
+    not_found = json.dumps({"json": {"defined": False, "code": "SESSION_NOT_FOUND", "status": 404,
+                                     "message": "Session s not found", "data": {"action": "Check the id"}}})
+    answers = [("404 Not Found", not_found.encode()), ("200 OK", b'{"json":{"session":{"id":"s"}}}')]
+
+    def sessions_get(request: Any, body: bytes) -> Tuple[str, bytes]:
+        assert request.path == "/rpc/sessions/get" and json.loads(body) == {"json": {"id": "s"}}
+        return answers.pop(0)
+
+    with SSEServer([Script([meta(), delta(1, "a"), HOLD])], on_post=sessions_get) as server:
+        stream = EventStream(client_for(server), "s", idle_timeout=5)
+        assert texts(collect(stream, 1)) == ["a"]
+        assert [r.method for r in server.requests] == ["POST", "POST", "GET"]
+        assert answers == []
+
+
+def test_iter_sse_events_reads_any_sse_body(server: SSEServer) -> None:
+    """The stream's parser, for other SSE routes: frames as sseclient reads them, then the body's end."""
+    server.add(Script([
+        b'data: {"type":"ping"}\r\nid: 1\r\n\r\n',
+        b"event: goal\ndata: a\n",
+        b"data: b\nid: 2\n\n: comment\n\n",
+        b'data: {"type":"done"}\nid: 3\n\ndata: cut off',
+    ]))
+    with requests.get(server.url + "/sse/goals/g1", stream=True, timeout=5) as response:
+        got = [(e.id, e.event, e.data) for e in iter_sse_events(response)]
+    assert got == [("1", "message", '{"type":"ping"}'), ("2", "goal", "a\nb"), ("3", "message", '{"type":"done"}')]

@@ -159,9 +159,16 @@ class Chat(Namespace):
                 created (read it from the iterator's ``session_id``).
             personality_id: the personality that answers.
             on_event: called with each event of the turn as it arrives.
-            timeout: seconds the whole turn may take; then
-                :class:`~ethos_sdk.APITimeoutError` is raised (the turn keeps
-                running on the server: :meth:`abort` stops it). ``None``: no limit.
+            timeout: seconds the whole operation may take -- sending the
+                message, connecting the stream and waiting for the end of the
+                turn; then :class:`~ethos_sdk.APITimeoutError` is raised (the
+                turn keeps running on the server: :meth:`abort` stops it).
+                ``None``: no limit.
+
+        Iterating raises :class:`~ethos_sdk.StreamError` as soon as the
+        stream sees that the server restarted while the turn was in flight:
+        the turn is lost and would never end. Send the message again with the
+        same ``session_id`` to carry on.
         """
         return stream_turn(
             self._client, text, session_id=session_id, personality_id=personality_id,
@@ -193,7 +200,10 @@ class Chat(Namespace):
 
         Raises:
             TurnError: the turn ended with an ``error`` event (``code`` says why).
-            APITimeoutError: ``timeout`` seconds passed before the turn ended.
+            APITimeoutError: ``timeout`` seconds passed (send included) before
+                the turn ended.
+            StreamError: the server restarted while the turn was in flight, so
+                it was lost; send the message again on the same session.
         """
         return ask(
             self._client, text, session_id=session_id, personality_id=personality_id,

@@ -3,7 +3,9 @@
 Like the real server: every event published to a session gets the next
 sequence number of that session (starting at 1, continuing across turns), the
 last 1000 are kept for replay, and live events go to every subscriber
-unfiltered. :meth:`EventHub.reset` forgets everything, as a server restart does.
+unfiltered. :meth:`EventHub.reset` forgets everything, as a server restart does;
+a turn that started before it publishes into a dead generation, so nothing it
+still sends reaches anyone.
 """
 
 from __future__ import annotations
@@ -51,9 +53,15 @@ class EventHub:
         self.generation = 0
         """Increases at each :meth:`reset`; streams of an older generation are dropped."""
 
-    def publish(self, session_id: str, event: Dict[str, Any]) -> int:
-        """Number ``event``, keep it for replay and hand it to every subscriber; return its seq."""
+    def publish(self, session_id: str, event: Dict[str, Any], generation: Optional[int] = None) -> int:
+        """Number ``event``, keep it for replay and hand it to every subscriber; return its seq.
+
+        With ``generation`` (the hub's generation when the publisher started), an
+        event from before the last :meth:`reset` is dropped and ``0`` returned.
+        """
         with self._lock:
+            if generation is not None and generation != self.generation:
+                return 0
             buffer = self._buffers.setdefault(session_id, _Buffer())
             seq = buffer.next_seq
             buffer.next_seq += 1

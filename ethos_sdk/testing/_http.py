@@ -213,6 +213,10 @@ class EthosHTTPServer(ThreadingHTTPServer):
         self.counts_lock = threading.Lock()
         self.own_origins: List[str] = []
 
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        """Refuse every connection while a simulated restart keeps the server down."""
+        return not self.faults.is_down()
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

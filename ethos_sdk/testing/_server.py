@@ -25,9 +25,11 @@ class Faults:
     Reach it as ``server.faults``; :meth:`clear` undoes everything.
     """
 
-    def __init__(self, hub: EventHub) -> None:
+    def __init__(self, hub: EventHub, state: Optional[State] = None) -> None:
         self._lock = threading.Lock()
         self._hub = hub
+        self._state = state
+        self._down_until = 0.0
         self._failures: list[Tuple[int, Optional[str]]] = []
         self._delay = 0.0
         self._drops: list[int] = []
@@ -54,19 +56,40 @@ class Faults:
         with self._lock:
             self._drops.extend([frames] * streams)
 
-    def restart_event_buffer(self) -> None:
-        """Forget every buffered event and end every open stream, like a server restart.
+    def restart(self, *, down_for: float = 0.0) -> None:
+        """Behave as the real server does when it is killed and started again.
 
-        Sequence numbers start again at 1; sessions and messages are kept.
+        Every turn in flight is lost: it sends nothing more, never ends with
+        ``done`` and its partial reply is not saved. Every session's event
+        buffer is forgotten, so event ids start again at 1, and every open
+        stream ends abruptly. Sessions, messages, memory and keys are kept
+        (the real server keeps them on disk). With ``down_for``, every
+        connection made in the next ``down_for`` seconds is closed without an
+        answer, as while the real server starts up (4-6 s).
         """
-        self._hub.reset()
+        with self._lock:
+            self._down_until = time.monotonic() + max(0.0, down_for)
+        if self._state is not None:
+            self._state.restart()
+        else:
+            self._hub.reset()
+
+    def restart_event_buffer(self) -> None:
+        """The same as :meth:`restart` with no down time (its older name)."""
+        self.restart()
+
+    def is_down(self) -> bool:
+        """True while a :meth:`restart` keeps the server down."""
+        with self._lock:
+            return time.monotonic() < self._down_until
 
     def clear(self) -> None:
-        """No more failures, delays or drops."""
+        """No more failures, delays, drops or down time."""
         with self._lock:
             self._failures.clear()
             self._drops.clear()
             self._delay = 0.0
+            self._down_until = 0.0
 
     # Used by the request handler.
     def take_failure(self) -> Optional[Tuple[int, Optional[str]]]:
@@ -139,7 +162,7 @@ class LocalEthosServer:
             word_delay=word_delay, slow_word_delay=slow_word_delay, emit_message_persisted=emit_message_persisted
         )
         self._state = State(self._hub, settings)
-        self.faults = Faults(self._hub)
+        self.faults = Faults(self._hub, self._state)
         """Fault injection: see :class:`Faults`."""
         self._httpd: Optional[EthosHTTPServer] = None
         self._served: Optional[EthosHTTPServer] = None
@@ -326,5 +349,5 @@ class LocalEthosServer:
             time.sleep(0.01)
 
     def restart_event_buffer(self) -> None:
-        """Same as ``faults.restart_event_buffer()``."""
-        self.faults.restart_event_buffer()
+        """Same as ``faults.restart()``: a server restart, as clients see it."""
+        self.faults.restart()

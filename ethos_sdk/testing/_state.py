@@ -100,6 +100,7 @@ class AgentSettings:
 @dataclass
 class _Turn:
     session_id: str
+    generation: int = 0  # the event hub's generation it started in: a restart kills it
     abort: threading.Event = field(default_factory=threading.Event)
     steers: List[str] = field(default_factory=list)
 
@@ -416,7 +417,7 @@ class State:
             else:
                 session = self._new_session(personality_id)
             session_id = session["id"]
-            turn = _Turn(session_id)
+            turn = _Turn(session_id, self.hub.generation)
             self.turns[session_id] = turn
             self._add_message(session_id, "user", data["text"])
             session["updatedAt"] = now_iso()
@@ -445,6 +446,22 @@ class State:
             return {"ok": True}
 
     # ------------------------------------------------------- the scripted agent
+    def restart(self) -> None:
+        """What a server restart does: running turns die unfinished, event buffers are forgotten.
+
+        Sessions, messages, memory and keys are kept (the real server keeps them
+        on disk); the turns' partial replies are not saved.
+        """
+        with self.lock:
+            turns = list(self.turns.values())
+            self.turns.clear()
+            self.hub.reset()
+        for turn in turns:
+            turn.abort.set()  # wakes it; being of an old generation, it publishes and saves nothing
+
+    def _lost(self, turn: _Turn) -> bool:
+        return turn.generation != self.hub.generation
+
     def _wait(self, turn: _Turn, seconds: float) -> bool:
         """Sleep; True when the turn was aborted (or the server is stopping) meanwhile."""
         if seconds > 0:
@@ -452,7 +469,9 @@ class State:
         return turn.abort.is_set() or self.stopping.is_set()
 
     def _run_turn(self, turn: _Turn, prompt: str) -> None:
-        publish: Callable[[Dict[str, Any]], int] = lambda event: self.hub.publish(turn.session_id, event)
+        publish: Callable[[Dict[str, Any]], int] = lambda event: self.hub.publish(
+            turn.session_id, event, turn.generation
+        )
         trace_id = str(uuid.uuid4())
         try:
             if self._wait(turn, self.settings.start_delay) and self.stopping.is_set():
@@ -480,6 +499,8 @@ class State:
                 publish({"type": "text_delta", "text": word})
                 sent.append(word)
             text = "".join(sent)
+            if self._lost(turn):
+                return  # the server "restarted" under the turn: it never finishes
             with self.lock:
                 session = self.sessions.get(turn.session_id)
                 if session is not None:
