@@ -27,7 +27,9 @@ from ethos_types import module_entries
 
 _TYPES_PAGES = {"events": ("Stream events", "What ``client.events(...)`` and ``client.chat.stream(...)`` yield: "
                            "one ``TypedDict`` per event type, and "
-                           ":data:`~ethos_sdk.types.events.StreamEvent`, their union.")}
+                           ":data:`~ethos_sdk.types.events.StreamEvent`, their union."),
+               "system": ("Beyond RPC: types", "What ``client.health()``, ``client.system_events()`` and "
+                          "``client.goals.events(...)`` return: :doc:`../../beyond-rpc` shows them in use.")}
 """Types modules that have no namespace: page name -> (title, summary)."""
 
 _PROCEDURE_LINE = re.compile(r"``([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)+)``\s*·\s*([A-Za-z-]+)\s*·")
