@@ -26,12 +26,11 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
 from ._types import NOT_GIVEN, NotGiven
 from .errors import APITimeoutError, StreamError, TurnError
-from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart
+from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart, _Closing
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
 
 if TYPE_CHECKING:
@@ -135,7 +134,7 @@ class _TurnRecord:
         )
 
 
-class TurnStream:
+class TurnStream(_Closing):
     """The events of one turn, from its ``run_start`` to its ``done`` or ``error``, then it stops.
 
     Created by ``client.chat.stream(...)``, which has already sent the message
@@ -359,17 +358,6 @@ class TurnStream:
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
-
-    def __enter__(self) -> TurnStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
 
 def stream_turn(
