@@ -45,10 +45,11 @@ log = logging.getLogger("ethos_sdk")
 
 
 class _FollowedStream(_ReconnectingStream):
-    """What both streams add to :class:`~ethos_sdk.stream.EventStream`'s machinery.
+    """What the system and goal streams add to the machinery they share with ``EventStream``.
 
     Connecting early (``wait_ready``), the web cookie a key's user is told to
-    use, and each frame read as a JSON object handed to :meth:`_accept`.
+    use, and each frame read as a JSON object handed to :meth:`_accept`. The
+    rest (connecting, reconnecting, closing) is ``stream._ReconnectingStream``.
     """
 
     _kind = "stream"
