@@ -16,7 +16,8 @@ the real server:
   ``run_start`` after the send (the end of a turn already running) is skipped.
 * A turn cannot outlive its server: when the stream sees the server restart
   (see :mod:`ethos_sdk.stream`), the turn is gone and will never finish, so
-  iteration ends at once with :class:`~ethos_sdk.StreamError`.
+  iteration ends at once with :class:`~ethos_sdk.StreamError` and the
+  turn's ``state`` is ``"lost"``.
 * ``timeout`` bounds everything: the send (its HTTP timeout is what is left),
   the stream's connection and the wait for the end of the turn.
 """
@@ -26,12 +27,11 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
 from ._types import NOT_GIVEN, NotGiven
 from .errors import APITimeoutError, StreamError, TurnError
-from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart
+from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart, _Closing
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ class _TurnRecord:
         )
 
 
-class TurnStream:
+class TurnStream(_Closing):
     """The events of one turn, from its ``run_start`` to its ``done`` or ``error``, then it stops.
 
     Created by ``client.chat.stream(...)``, which has already sent the message
@@ -148,9 +148,9 @@ class TurnStream:
     ``timeout`` seconds pass before the turn ends (counted from the call that
     sent the message, send included); :class:`~ethos_sdk.StreamError` as soon
     as the stream sees that the server restarted while the turn was in
-    flight (the turn is lost: send the message again on the same session);
-    and the errors of :class:`~ethos_sdk.EventStream`. An ``error`` event is
-    yielded, not raised.
+    flight (the turn is lost, :attr:`state` says ``"lost"``: send the message
+    again on the same session); and the errors of
+    :class:`~ethos_sdk.EventStream`. An ``error`` event is yielded, not raised.
 
     While and after iterating, :attr:`text` holds the reply and :attr:`state`
     says how far the turn got; :meth:`result` returns the same
@@ -176,6 +176,8 @@ class TurnStream:
         self._timer: Optional[threading.Timer] = None
         self._stream: Optional[EventStream] = None
         self._finished = False
+        self._closed_by_caller = False  # close() or the with block, before the end
+        self._lost: Optional[str] = None  # why the turn was lost to a server restart
         self._record = _TurnRecord()
         self.turn_id: str = ""
         self.session_id: str = session_id or ""
@@ -211,12 +213,12 @@ class TurnStream:
             if self._timed_out:
                 raise self._timeout_error()
         except APITimeoutError as exc:
-            self.close()  # the server never ends a stream: an unused one must be closed here
+            self._release()  # the server never ends a stream: an unused one must be closed here
             if timeout is not None:
                 raise self._timeout_error() from exc
             raise
         except BaseException as exc:
-            self.close()
+            self._release()
             if self._timed_out:
                 raise self._timeout_error() from exc
             raise
@@ -237,13 +239,14 @@ class TurnStream:
         """Called by the stream when it sees a restart: the turn in flight is lost."""
         if self._finished:
             return
-        raise StreamError(
+        self._lost = (
             f"the Ethos server restarted while turn {self.turn_id or '(being sent)'} on session "
             f"{self.session_id or '(new)'} was in flight; the turn was lost and will never finish. "
             "The session and what the server saved of it survive: send the message again with "
             f"session_id={self.session_id!r} to resume the conversation (client.sessions.get shows "
             "what was kept)."
         )
+        raise StreamError(self._lost)
 
     def _time_out(self) -> None:
         self._timed_out = True
@@ -275,7 +278,7 @@ class TurnStream:
             if self._timed_out:
                 raise self._timeout_error()
         finally:
-            self.close()
+            self._release()
 
     def __iter__(self) -> TurnStream:
         return self
@@ -294,12 +297,16 @@ class TurnStream:
 
         ``"running"`` until the end arrives, then ``"done"`` (a ``done``
         event), ``"failed"`` (an ``error`` event), ``"timed out"`` (``timeout``
-        passed first) or ``"closed"`` (stopped early by :meth:`close` or the
-        ``with`` block, without seeing the end).
+        passed first), ``"lost"`` (the server restarted while the turn was in
+        flight: the turn will never finish, and iterating raised
+        :class:`~ethos_sdk.StreamError`) or ``"closed"`` (stopped early by
+        :meth:`close` or the ``with`` block, without seeing the end).
         """
         end = self._record.end
         if end is not None:
             return "done" if end["type"] == "done" else "failed"
+        if self._lost is not None:
+            return "lost"
         if self._timed_out:
             return "timed out"
         if self._stream is None or self._stream.closed:
@@ -328,22 +335,27 @@ class TurnStream:
         Raises:
             TurnError: the turn ended with an ``error`` event (``code`` says why).
             APITimeoutError: ``timeout`` seconds passed before the turn ended.
-            StreamError: the iterator was closed (or its stream stopped) before
-                the turn ended, so there is no whole reply to return.
+            StreamError: the server restarted and lost the turn (``state`` is
+                ``"lost"``), or the iterator was closed (or its stream stopped)
+                before the turn ended, so there is no whole reply to return.
         """
         for _ in self:
             pass
         end = self._record.end
         if end is not None and end["type"] == "error":
             raise TurnError(end["error"], code=end.get("code"), event=end)
+        if end is None and self._lost is not None:
+            raise StreamError(self._lost)
         if end is None and self._timed_out:
             raise self._timeout_error()
-        if end is None:
+        if end is None and self._closed_by_caller:
             raise StreamError(
                 f"the turn {self.turn_id or '(unsent)'} on session {self.session_id or '(new)'} "
                 "has no result: its iterator was closed before the turn ended "
                 "(read it to the end, or call result() before closing it)"
             )
+        if end is None:
+            raise StreamError(f"the event stream of session {self.session_id} stopped before the turn ended")
         return self._record.result(self.session_id, self.turn_id)
 
     def __repr__(self) -> str:
@@ -355,21 +367,16 @@ class TurnStream:
 
     def close(self) -> None:
         """Stop reading the turn and free the connection."""
+        if not self._finished:
+            self._closed_by_caller = True
+        self._release()
+
+    def _release(self) -> None:
+        """Free the connection and the timer (the turn ended, failed, or was never followed)."""
         if self._timer is not None:
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
-
-    def __enter__(self) -> TurnStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
 
 def stream_turn(
@@ -402,52 +409,15 @@ def ask(
     """Send ``text``, wait for the whole reply and return it as a :class:`TurnResult`.
 
     Raises :class:`~ethos_sdk.TurnError` when the turn ends with an ``error`` event.
+    It is :meth:`TurnStream.result` of the turn :func:`stream_turn` starts, and
+    raises what that raises.
     """
     turn = stream_turn(
         client, text, session_id=session_id, personality_id=personality_id,
         on_event=on_event, timeout=timeout, idle_timeout=idle_timeout,
     )
-    pieces: List[str] = []
-    usage: Optional[TurnUsage] = None
-    tools: Dict[str, ToolCall] = {}
-    done: Optional[DoneEvent] = None
     with turn:
-        for event in turn:
-            if event["type"] == "text_delta":
-                pieces.append(event["text"])
-            elif event["type"] == "usage":
-                usage = usage or TurnUsage()
-                usage.input_tokens += event["inputTokens"]
-                usage.output_tokens += event["outputTokens"]
-                usage.estimated_cost_usd += event["estimatedCostUsd"]
-                usage.model_calls += 1
-            elif event["type"] == "tool_start":
-                tools[event["toolCallId"]] = ToolCall(
-                    event["toolCallId"], event["toolName"], event["args"]
-                )
-            elif event["type"] == "tool_end":
-                call = tools.setdefault(
-                    event["toolCallId"], ToolCall(event["toolCallId"], event["toolName"], None)
-                )
-                call.ok = event["ok"]
-                call.result = event.get("result")
-                call.duration_ms = event["durationMs"]
-            elif event["type"] == "error":
-                raise TurnError(event["error"], code=event.get("code"), event=event)
-            elif event["type"] == "done":
-                done = event
-    if done is None:
-        raise StreamError(
-            f"the event stream of session {turn.session_id} stopped before the turn ended"
-        )
-    return TurnResult(
-        text=done.get("text", "".join(pieces)),
-        session_id=turn.session_id,
-        turn_id=turn.turn_id,
-        usage=usage,
-        tool_calls=list(tools.values()),
-        done=done,
-    )
+        return turn.result()
 
 
 # The methods ``client.chat.stream`` and ``client.chat.ask`` (ethos_sdk/namespaces/chat.py)

@@ -97,6 +97,8 @@ from .errors import APIConnectionError, APIStatusError, NotFoundError, StreamErr
 from .types.events import StreamEvent
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from ._client import EthosClient
 
 __all__ = [
@@ -189,17 +191,20 @@ class _BodyEnded(Exception):
 
 
 class _Resync(Exception):
-    """The server's numbering restarted: reconnect from the start of its buffer."""
+    """The server's numbering restarted: reconnect at once, from the start of its buffer."""
 
 
 class _Connection:
     """What the stream knows about the connection being read."""
 
-    __slots__ = ("started", "mode", "after", "cursor", "prev", "delivered", "seen", "held", "response")
+    __slots__ = (
+        "started", "mode", "last_event_id", "after", "cursor", "prev", "delivered", "seen", "held", "response"
+    )
 
-    def __init__(self, mode: int, after: int = 0, cursor: int = 0) -> None:
+    def __init__(self, mode: int, after: int = 0, cursor: int = 0, last_event_id: Optional[str] = None) -> None:
         self.started = time.monotonic()
         self.mode = mode
+        self.last_event_id = last_event_id  # the Last-Event-ID header to send (None: none)
         self.after = after  # the Last-Event-ID sent (the server replays ids above it)
         self.cursor = cursor  # last_seq when the connection was planned
         self.prev: Optional[int] = None  # the last id seen on this connection
@@ -342,9 +347,14 @@ def iter_sse_events(response: requests.Response) -> Iterator[sseclient.Event]:
         response: an answer obtained with ``stream=True``.
     """
     try:
-        yield from _FrameParser(_normalised_line_endings(_body_chunks(response))).events()
+        yield from _sse_events(response)
     except _BodyEnded:
         return
+
+
+def _sse_events(response: requests.Response) -> Iterator[sseclient.Event]:
+    """The events of an SSE body; raises :class:`_BodyEnded` at its end (a cut-off frame is dropped)."""
+    return _FrameParser(_normalised_line_endings(_body_chunks(response))).events()
 
 
 def _socket_of(response: requests.Response) -> Optional[socket.socket]:
@@ -381,7 +391,258 @@ def _parse_event(text: str) -> Any:
     return None
 
 
-class EventStream:
+class _Closing:
+    """``with`` gives the object itself and calls its ``close()`` on the way out."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+
+class _ReconnectingStream(_Closing):
+    """What every event stream of this SDK does alike: connect, read, reconnect, close.
+
+    :class:`EventStream` and the streams of :mod:`ethos_sdk.surface_streams`
+    subclass it. It opens ``GET <path>`` through the client's transport with
+    the stream headers, the connect timeout on the answer's headers and
+    ``idle_timeout`` on the socket; refuses an answer that is not an event
+    stream; runs the loop that reads one connection after another, with
+    backoff and jitter between failed ones; and closes from any thread. A
+    subclass says how to open and check a connection (:meth:`_connect`), how
+    to read one (:meth:`_read`), and what an idle connection means
+    (:meth:`_idle_while_checking`).
+    """
+
+    _kind = "event stream"  # how log lines and errors name the stream
+
+    def __init__(
+        self,
+        client: EthosClient,
+        idle_timeout: float,
+        connect_timeout: float,
+        max_reconnects: int,
+        extra_headers: Optional[Mapping[str, str]],
+    ) -> None:
+        if idle_timeout <= 0 or connect_timeout <= 0:
+            raise ValueError("idle_timeout and connect_timeout must be positive")
+        if max_reconnects < 0:
+            raise ValueError("max_reconnects must be 0 or more")
+        self._client = client
+        self.idle_timeout = float(idle_timeout)
+        self.connect_timeout = float(connect_timeout)
+        self.max_reconnects = max_reconnects
+        self._extra_headers = dict(extra_headers or {})
+        self.reconnects = 0
+        self.malformed_count = 0
+        self._closed = False
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._response: Optional[requests.Response] = None  # the connection being read, to shut it down
+        self._frames: Optional[Iterator[Dict[str, Any]]] = None  # the stream's one generator (_run)
+
+    # -- what a subclass says -------------------------------------------------------------
+
+    def _connect(self, conn: _Connection, first: bool) -> requests.Response:
+        """Open the connection ``conn`` describes (``first``: the stream's first one)."""
+        raise NotImplementedError
+
+    def _read(self, response: requests.Response, conn: _Connection) -> Iterator[Dict[str, Any]]:
+        """What to deliver from one connection; raises :class:`_BodyEnded` at its end."""
+        raise NotImplementedError
+
+    def _plan(self) -> _Connection:
+        """The next connection, and what it must check."""
+        return _Connection(_NORMAL)
+
+    def _idle_while_checking(self, conn: _Connection) -> bool:
+        """``conn`` went silent for ``idle_timeout``: True to reconnect at once for a check of its own."""
+        return False
+
+    def _reconnected(self) -> None:
+        """Called before each reconnection that follows a dropped or idle connection."""
+
+    def _resume_hint(self) -> str:
+        """Appended to the error raised when reconnecting failed ``max_reconnects`` times."""
+        return ""
+
+    def _drop_unread(self) -> None:
+        """On :meth:`close`: free a connection opened ahead of the iteration, if any."""
+
+    # -- public ---------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called or the stream stopped for good."""
+        return self._closed
+
+    def close(self) -> None:
+        """Stop the stream and free its connection; safe to call from any thread, and twice.
+
+        A ``for`` loop blocked on the stream in another thread ends promptly.
+        """
+        self._closed = True
+        self._wake.set()
+        self._drop_unread()
+        with self._lock:
+            response = self._response
+        if response is not None:
+            sock = _socket_of(response)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        frames = self._frames
+        if frames is not None and hasattr(frames, "close"):
+            try:
+                frames.close()  # runs its cleanup here when it is not being read elsewhere
+            except ValueError:
+                pass  # another thread is reading it: the shutdown above wakes it up
+
+    def _describe_state(self) -> str:
+        return "closed" if self._closed else "open"
+
+    # -- connections ----------------------------------------------------------------------
+
+    def _frame_iterator(self) -> Iterator[Dict[str, Any]]:
+        if self._frames is None:
+            self._frames = self._run()
+        return self._frames
+
+    def _get_stream(self, path: str, headers: Mapping[str, str]) -> requests.Response:
+        """``GET path`` as an event stream, with ``headers`` and the stream's extra headers.
+
+        Waiting for the answer's headers is part of connecting (``connect_timeout``):
+        a server that accepts and never answers must not hold us for
+        ``idle_timeout``. From then on, silence on the socket means idle.
+        """
+        sent = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
+        sent.update(headers)
+        sent.update(self._extra_headers)
+        response = self._client._transport.get(
+            path,
+            headers=sent,
+            timeout=(self.connect_timeout, self.connect_timeout),
+            stream=True,
+        )
+        with self._lock:
+            self._response = response
+        _set_read_timeout(response, self.idle_timeout)
+        content_type = response.headers.get("content-type", "")
+        if not 200 <= response.status_code < 300 or (
+            content_type.split(";")[0].strip().lower() != "text/event-stream"
+        ):
+            self._release(response)
+            raise StreamError(
+                f"GET {path} answered {response.status_code} with content type "
+                f"{content_type or 'none'!r}, not an event stream; is base_url the Ethos server itself?"
+            )
+        return response
+
+    def _release(self, response: Optional[requests.Response]) -> None:
+        with self._lock:
+            if self._response is response:
+                self._response = None
+        if response is not None:
+            try:
+                response.close()
+            except Exception:  # closing a broken connection must not hide why it broke
+                pass
+
+    def _run(self) -> Iterator[Dict[str, Any]]:
+        """One connection after another, until the stream is closed or gives up.
+
+        A failure of the first connection is raised at once. After that, a
+        dropped connection, an early end of the body, a 5xx, 408 or 429 is
+        retried with backoff (at least ``Retry-After``), ``max_reconnects``
+        times in a row; a connection that delivered something or lasted
+        :data:`HEALTHY_AFTER` seconds starts the count again. An idle
+        connection is opened again at once, and never counts as a failure.
+        """
+        failures = 0
+        first = True
+        while not self._closed:
+            conn = self._plan()
+            idle = False
+            response: Optional[requests.Response] = None
+            retry_after: Optional[float] = None
+            problem: Optional[BaseException] = None
+            try:
+                response = self._connect(conn, first)
+                first = False
+                if self._closed:
+                    return
+                yield from self._read(response, conn)
+            except _Resync:
+                self.reconnects += 1
+                continue
+            except _BodyEnded as exc:
+                problem = exc
+            except APIStatusError as exc:
+                if first or not (exc.status >= 500 or exc.status in _RETRYABLE_STATUSES):
+                    self._closed = True
+                    raise
+                problem = exc
+                retry_after = exc.retry_after
+            except APIConnectionError as exc:
+                if first:
+                    self._closed = True
+                    raise
+                problem = exc
+            except (urllib3.exceptions.ReadTimeoutError, socket.timeout) as exc:
+                idle = True
+                problem = exc
+            except (urllib3.exceptions.HTTPError, requests.exceptions.RequestException, OSError) as exc:
+                problem = exc
+            except BaseException:  # StreamError, the caller's own (a restart hook), the generator's close
+                self._closed = True
+                raise
+            finally:
+                self._release(response)
+            if self._closed:
+                return
+            if idle:
+                if self._idle_while_checking(conn):
+                    self.reconnects += 1
+                    continue
+                log.debug("%s: nothing arrived for %.0f s: reconnecting", self._kind, self.idle_timeout)
+                failures = 0
+            else:
+                if conn.delivered or time.monotonic() - conn.started >= HEALTHY_AFTER:
+                    failures = 0
+                if failures >= self.max_reconnects:
+                    self._closed = True
+                    raise APIConnectionError(
+                        f"the {self._kind} could not be re-established after {failures} attempts "
+                        f"(last problem: {_describe(problem)}){self._resume_hint()}"
+                    ) from problem
+                delay = backoff_delay(failures)
+                if retry_after is not None:
+                    delay = min(max(delay, retry_after), _MAX_RETRY_AFTER)
+                failures += 1
+                log.info(
+                    "%s: %s; reconnecting in %.2f s (attempt %d of %d)",
+                    self._kind, _describe(problem), delay, failures, self.max_reconnects,
+                )
+                if self._wake.wait(delay):
+                    return
+            if self._closed:
+                return
+            self.reconnects += 1
+            self._reconnected()
+
+
+class EventStream(_ReconnectingStream):
     """The events of one session, as an iterator of typed dicts.
 
     Args:
@@ -459,27 +720,18 @@ class EventStream:
         if since is not None and since != LIVE:
             if isinstance(since, bool) or not isinstance(since, int) or since < 0:
                 raise ValueError(f"since must be None, 'live' or an event id (int >= 0), got {since!r}")
-        if idle_timeout <= 0 or connect_timeout <= 0:
-            raise ValueError("idle_timeout and connect_timeout must be positive")
-        if max_reconnects < 0:
-            raise ValueError("max_reconnects must be 0 or more")
-        self._client = client
+        super().__init__(client, idle_timeout, connect_timeout, max_reconnects, extra_headers)
         self.session_id = session_id
-        self.idle_timeout = float(idle_timeout)
-        self.connect_timeout = float(connect_timeout)
+        self._kind = f"event stream of session {session_id}"
         self.include_meta = include_meta
-        self.max_reconnects = max_reconnects
         self.check_session = check_session
-        self._extra_headers = dict(extra_headers or {})
 
         self.last_seq: Optional[int] = since if isinstance(since, int) else None
         self.request_id: Optional[str] = None
-        self.reconnects = 0
         self.restarts = 0
         self.last_restart: Optional[StreamRestart] = None
         self.gaps = 0
         self.missed_events = 0
-        self.malformed_count = 0
 
         self._live = since == LIVE
         self._ring_seq: List[int] = list(_EMPTY_RING)  # fingerprints of the last ids delivered,
@@ -489,22 +741,12 @@ class EventStream:
         self._resync = False
         self._rescan = False
         self._suspect_record = False  # the fingerprints of before a restart seen by silence only
-        self._closed = False
         self._yield_meta = include_meta
         self._meta_count = 0
         self._restart_hook: Optional[Callable[[StreamRestart], None]] = None  # for TurnStream
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._response: Optional[requests.Response] = None
         self._pending: Deque[Dict[str, Any]] = collections.deque()
-        self._frames: Optional[Iterator[Dict[str, Any]]] = None
 
     # -- public -------------------------------------------------------------------
-
-    @property
-    def closed(self) -> bool:
-        """True once :meth:`close` was called or the stream stopped for good."""
-        return self._closed
 
     def __iter__(self) -> Iterator[StreamEvent]:
         if self._pending:
@@ -547,53 +789,13 @@ class EventStream:
             self._yield_meta = self.include_meta
         raise StreamError("the event stream was closed before the server answered")
 
-    def close(self) -> None:
-        """Stop the stream and free its connection; safe to call from any thread, and twice.
-
-        A ``for`` loop blocked on the stream in another thread ends promptly.
-        """
-        self._closed = True
-        self._wake.set()
-        with self._lock:
-            response = self._response
-        if response is not None:
-            sock = _socket_of(response)
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-        frames = self._frames
-        if frames is not None and hasattr(frames, "close"):
-            try:
-                frames.close()  # runs its cleanup here when it is not being read elsewhere
-            except ValueError:
-                pass  # another thread is reading it: the shutdown above wakes it up
-
-    def __enter__(self) -> EventStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
-
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
         return (
             f"<EventStream session_id={self.session_id!r} last_seq={self.last_seq!r} "
-            f"reconnects={self.reconnects} {state}>"
+            f"reconnects={self.reconnects} {self._describe_state()}>"
         )
 
     # -- connections ------------------------------------------------------------------
-
-    def _frame_iterator(self) -> Iterator[Dict[str, Any]]:
-        if self._frames is None:
-            self._frames = self._run()
-        return self._frames
 
     def _known(self, seq: int) -> Optional[int]:
         """The fingerprint of the event delivered with id ``seq``, if it is still in the record."""
@@ -608,22 +810,22 @@ class EventStream:
         if self._first_seq is None:
             self._first_seq = seq
 
-    def _plan(self) -> Tuple[Optional[str], _Connection]:
-        """The ``Last-Event-ID`` to send and what the connection must check."""
+    def _plan(self) -> _Connection:
+        """The next connection: the ``Last-Event-ID`` it sends and what it must check."""
         if self._resync or self._suspect_record:
-            return None, _Connection(_FROM_START)
+            return _Connection(_FROM_START)
         cursor = self.last_seq
         if cursor is None:
-            return (LIVE_LAST_EVENT_ID if self._live else None), _Connection(_NORMAL)
+            return _Connection(_NORMAL, last_event_id=LIVE_LAST_EVENT_ID if self._live else None)
         if self._rescan:
-            return None, _Connection(_RESCAN, 0, cursor)
+            return _Connection(_RESCAN, 0, cursor)
         depth = 0
         while depth < OVERLAP and cursor - depth >= 1 and self._known(cursor - depth) is not None:
             depth += 1
         if depth:
             # Ask for the last `depth` events again, to compare them with what was delivered.
-            return str(cursor - depth), _Connection(_VERIFY, cursor - depth, cursor)
-        return str(cursor), _Connection(_AFTER, cursor, cursor)
+            return _Connection(_VERIFY, cursor - depth, cursor, str(cursor - depth))
+        return _Connection(_AFTER, cursor, cursor, str(cursor))
 
     def _check_session_exists(self) -> None:
         """Raise NotFoundError when the session does not exist; see ``check_session``."""
@@ -661,146 +863,43 @@ class EventStream:
                 return
 
     def _open(self, last_event_id: Optional[str]) -> requests.Response:
-        headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
-        if last_event_id is not None:
-            headers["Last-Event-ID"] = last_event_id
-        headers.update(self._extra_headers)
-        path = "/sse/sessions/" + quote(self.session_id, safe="")
-        transport = self._client._transport
-        # Waiting for the answer's headers is part of connecting: a server that
-        # accepts and never answers must not hold us for idle_timeout.
-        response = transport.get(
-            path,
-            headers=headers,
-            timeout=(self.connect_timeout, self.connect_timeout),
-            stream=True,
-        )
-        with self._lock:
-            self._response = response
-        _set_read_timeout(response, self.idle_timeout)  # from now on, silence means idle
-        try:
-            if not 200 <= response.status_code < 300:
-                raise StreamError(
-                    f"GET {path} answered {response.status_code} instead of an event stream; "
-                    "is base_url the Ethos server itself?"
-                )
-            content_type = response.headers.get("content-type", "")
-            if content_type.split(";")[0].strip().lower() != "text/event-stream":
-                raise StreamError(
-                    f"GET {path} answered with content type {content_type or 'none'!r}, "
-                    "not text/event-stream; is base_url the Ethos server itself?"
-                )
-        except BaseException:
-            self._release(response)
-            raise
+        headers = {} if last_event_id is None else {"Last-Event-ID": last_event_id}
+        return self._get_stream("/sse/sessions/" + quote(self.session_id, safe=""), headers)
+
+    def _connect(self, conn: _Connection, first: bool) -> requests.Response:
+        if first and self.check_session:
+            self._check_session_exists()
+        response = self._open(conn.last_event_id)
+        self._resync = False
+        conn.response = response
+        if conn.mode == _VERIFY or conn.mode == _RESCAN:
+            _set_read_timeout(response, min(REPLAY_WAIT, self.idle_timeout))
         return response
 
-    def _release(self, response: Optional[requests.Response]) -> None:
-        with self._lock:
-            if self._response is response:
-                self._response = None
-        if response is not None:
-            try:
-                response.close()
-            except Exception:  # closing a broken connection must not hide why it broke
-                pass
-
-    def _run(self) -> Iterator[Dict[str, Any]]:
-        failures = 0
-        first = True
-        while not self._closed:
-            last_event_id, conn = self._plan()
-            idle = False
-            response: Optional[requests.Response] = None
-            retry_after: Optional[float] = None
-            problem: Optional[BaseException] = None
-            try:
-                if first and self.check_session:
-                    self._check_session_exists()
-                response = self._open(last_event_id)
-                first = False
-                if self._closed:
-                    return
-                self._resync = False
-                conn.response = response
-                if conn.mode == _VERIFY or conn.mode == _RESCAN:
-                    _set_read_timeout(response, min(REPLAY_WAIT, self.idle_timeout))
-                yield from self._read(response, conn)
-            except _Resync:
-                self._resync = True
-                self.reconnects += 1
-                continue
-            except _BodyEnded as exc:
-                problem = exc
-            except APIStatusError as exc:
-                if first or not (exc.status >= 500 or exc.status in _RETRYABLE_STATUSES):
-                    self._closed = True
-                    raise
-                problem = exc
-                retry_after = exc.retry_after
-            except APIConnectionError as exc:
-                if first:
-                    self._closed = True
-                    raise
-                problem = exc
-            except (urllib3.exceptions.ReadTimeoutError, socket.timeout) as exc:
-                idle = True
-                problem = exc
-            except (urllib3.exceptions.HTTPError, requests.exceptions.RequestException, OSError) as exc:
-                problem = exc
-            except StreamError:
-                self._closed = True
-                raise
-            finally:
-                self._release(response)
-            if self._closed:
-                return
-            if idle and conn.mode == _VERIFY:
-                # The server did not replay what it must still have if its numbering
-                # goes on: read its whole buffer and compare (see the module docs).
-                log.info(
-                    "event stream of %s: no replay of ids %d..%d; reading the server's whole buffer to check "
-                    "for a restart", self.session_id, conn.after + 1, conn.cursor,
-                )
-                self._rescan = True
-                self.reconnects += 1
-                continue
-            if idle and conn.mode == _RESCAN:
-                # Seen by silence only: keep the fingerprints, so that if the server was
-                # merely slow, its replay is recognised and not delivered a second time.
-                self._restarted(
-                    f"the server's buffer {'lacks' if conn.seen or conn.held else 'is empty, without'} "
-                    f"the event with id {conn.cursor} delivered before",
-                    keep_record=True,
-                )
-                self._resync = True
-                self.reconnects += 1
-                continue
-            if idle:
-                log.debug("event stream of %s idle for %.0f s: reconnecting", self.session_id, self.idle_timeout)
-                self.reconnects += 1
-                failures = 0
-                continue
-            if conn.delivered or time.monotonic() - conn.started >= HEALTHY_AFTER:
-                failures = 0
-            if failures >= self.max_reconnects:
-                self._closed = True
-                raise APIConnectionError(
-                    f"the event stream of session {self.session_id} could not be re-established "
-                    f"after {failures} attempts (last problem: {_describe(problem)}); "
-                    f"resume later with since={self.last_seq}"
-                ) from problem
-            delay = backoff_delay(failures)
-            if retry_after is not None:
-                delay = min(max(delay, retry_after), _MAX_RETRY_AFTER)
-            failures += 1
+    def _idle_while_checking(self, conn: _Connection) -> bool:
+        if conn.mode == _VERIFY:
+            # The server did not replay what it must still have if its numbering
+            # goes on: read its whole buffer and compare (see the module docs).
             log.info(
-                "event stream of %s: %s; reconnecting in %.2f s (attempt %d of %d)",
-                self.session_id, _describe(problem), delay, failures, self.max_reconnects,
+                "event stream of %s: no replay of ids %d..%d; reading the server's whole buffer to check "
+                "for a restart", self.session_id, conn.after + 1, conn.cursor,
             )
-            if self._wake.wait(delay):
-                return
-            self.reconnects += 1
+            self._rescan = True
+            return True
+        if conn.mode == _RESCAN:
+            # Seen by silence only: keep the fingerprints, so that if the server was
+            # merely slow, its replay is recognised and not delivered a second time.
+            self._restarted(
+                f"the server's buffer {'lacks' if conn.seen or conn.held else 'is empty, without'} "
+                f"the event with id {conn.cursor} delivered before",
+                keep_record=True,
+            )
+            self._resync = True
+            return True
+        return False
+
+    def _resume_hint(self) -> str:
+        return f"; resume later with since={self.last_seq}"
 
     # -- reading one connection -----------------------------------------------------------
 
@@ -1068,6 +1167,7 @@ class EventStream:
                 self._closed = True
                 raise
         if resync:
+            self._resync = True
             raise _Resync()
 
     def _gap(self, have: int, seq: int) -> None:
@@ -1103,4 +1203,6 @@ def _describe(problem: Optional[BaseException]) -> str:
         return "unknown"
     if isinstance(problem, _BodyEnded):
         return "the server ended the stream"
+    if isinstance(problem, (urllib3.exceptions.ReadTimeoutError, socket.timeout)):
+        return "nothing arrived within idle_timeout"
     return f"{type(problem).__name__}: {problem}"

@@ -24,21 +24,15 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import threading
-import time
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Mapping, Optional, cast
 from urllib.parse import quote
 
 import requests
-import urllib3.exceptions
 from typing_extensions import Self
 
 from ._surfaces import _cookie_only
-from ._transport import backoff_delay
-from .errors import APIConnectionError, APIStatusError, NotFoundError, StreamError
-from .stream import _FrameParser, _normalised_line_endings, _socket_of
+from .errors import APIStatusError, NotFoundError, StreamError
+from .stream import _Connection, _parse_id, _ReconnectingStream, _sse_events
 from .types.goals import GoalEvent
 from .types.system import GoalStreamEnd, SystemEvent
 
@@ -49,45 +43,17 @@ __all__ = ["SystemEventStream", "GoalEventStream"]
 
 log = logging.getLogger("ethos_sdk")
 
-_READ_SIZE = 64 * 1024
-_RETRYABLE_STATUSES = frozenset({408, 429})
-_MAX_RETRY_AFTER = 60.0
-_HEALTHY_AFTER = 60.0
 
-class _Ended(Exception):
-    """The response body ended (the server or something in between closed it)."""
+class _FollowedStream(_ReconnectingStream):
+    """What the system and goal streams add to the machinery they share with ``EventStream``.
 
-class _FollowedStream:
-    """What both streams share: connecting, reading frames, reconnecting, closing."""
+    Connecting early (``wait_ready``), the web cookie a key's user is told to
+    use, and each frame read as a JSON object handed to :meth:`_accept`. The
+    rest (connecting, reconnecting, closing) is ``stream._ReconnectingStream``.
+    """
 
     _kind = "stream"
-
-    def __init__(
-        self,
-        client: EthosClient,
-        *,
-        idle_timeout: float,
-        connect_timeout: float,
-        max_reconnects: int,
-        extra_headers: Optional[Mapping[str, str]],
-    ) -> None:
-        if idle_timeout <= 0 or connect_timeout <= 0:
-            raise ValueError("idle_timeout and connect_timeout must be positive")
-        if max_reconnects < 0:
-            raise ValueError("max_reconnects must be 0 or more")
-        self._client = client
-        self.idle_timeout = float(idle_timeout)
-        self.connect_timeout = float(connect_timeout)
-        self.max_reconnects = max_reconnects
-        self._extra_headers = dict(extra_headers or {})
-        self.reconnects = 0
-        self.malformed_count = 0
-        self._closed = False
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._response: Optional[requests.Response] = None
-        self._items: Optional[Iterator[Dict[str, Any]]] = None
-        self._ready: Optional[requests.Response] = None  # opened by wait_ready(), read by the iteration
+    _ready: Optional[requests.Response] = None  # opened by wait_ready(), read by the iteration
 
     # -- what each stream says ----------------------------------------------------------
 
@@ -101,9 +67,6 @@ class _FollowedStream:
         """What to deliver for one well-formed frame (``None``: nothing); may end the stream."""
         raise NotImplementedError
 
-    def _reconnected(self) -> None:
-        """Called before each reconnection."""
-
     # -- public ---------------------------------------------------------------------------
 
     @property
@@ -111,48 +74,16 @@ class _FollowedStream:
         """True once :meth:`close` was called or the stream ended."""
         return self._closed
 
-    def close(self) -> None:
-        """Stop the stream and free its connection; safe to call from any thread, and twice.
-
-        A ``for`` loop blocked on the stream in another thread ends promptly.
-        """
-        self._closed = True
-        self._wake.set()
+    def _drop_unread(self) -> None:
         ready, self._ready = self._ready, None
-        if ready is not None and self._items is None:
+        if ready is not None and self._frames is None:
             self._release(ready)
-        with self._lock:
-            response = self._response
-        if response is not None:
-            sock = _socket_of(response)
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-        items = self._items
-        if items is not None and hasattr(items, "close"):
-            try:
-                items.close()
-            except ValueError:
-                pass  # another thread is reading it: the shutdown above wakes it up
 
     def __iter__(self) -> Self:
         return self
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
-
     def _connect_now(self) -> None:
-        if self._items is None and self._ready is None and not self._closed:
+        if self._frames is None and self._ready is None and not self._closed:
             try:
                 self._ready = self._open()
             except BaseException:
@@ -160,138 +91,32 @@ class _FollowedStream:
                 raise
 
     def _next_item(self) -> Dict[str, Any]:
-        if self._items is None:
-            self._items = self._run()
-        return next(self._items)
+        return next(self._frame_iterator())
 
     # -- connections ------------------------------------------------------------------------
 
     def _open(self) -> requests.Response:
-        headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
-        headers.update(self._request_headers())
-        headers.update(self._extra_headers)
         path = self._path()
-        transport = self._client._transport
         try:
-            response = transport.get(
-                path, headers=headers, timeout=(self.connect_timeout, self.connect_timeout), stream=True
-            )
+            return self._get_stream(path, self._request_headers())
         except APIStatusError as exc:  # both streams take the web cookie only: say so to a key's user
-            error = _cookie_only(exc, f"GET {path}", transport.credentials.mode)
+            error = _cookie_only(exc, f"GET {path}", self._client._transport.credentials.mode)
             if error is exc:
                 raise
             raise error from None
-        with self._lock:
-            self._response = response
-        sock = _socket_of(response)
-        if sock is not None:
-            try:
-                sock.settimeout(self.idle_timeout)
-            except OSError:
-                pass
-        content_type = response.headers.get("content-type", "")
-        if not 200 <= response.status_code < 300 or (
-            content_type.split(";")[0].strip().lower() != "text/event-stream"
-        ):
-            self._release(response)
-            raise StreamError(
-                f"GET {path} answered {response.status_code} with content type "
-                f"{content_type or 'none'!r}, not an event stream; is base_url the Ethos server itself?"
-            )
+
+    def _connect(self, conn: _Connection, first: bool) -> requests.Response:
+        response, self._ready = (self._ready or self._open()), None
         return response
 
-    def _release(self, response: Optional[requests.Response]) -> None:
-        with self._lock:
-            if self._response is response:
-                self._response = None
-        if response is not None:
-            try:
-                response.close()
-            except Exception:  # closing a broken connection must not hide why it broke
-                pass
-
-    @staticmethod
-    def _chunks(response: requests.Response) -> Iterator[bytes]:
-        """The body's bytes as they arrive; raises :class:`_Ended` at its end."""
-        raw: Any = response.raw
-        if hasattr(raw, "read1"):
-            while True:
-                chunk = raw.read1(_READ_SIZE, decode_content=True)
-                if not chunk:
-                    break
-                yield chunk
-        else:  # pragma: no cover - urllib3 1.x
-            yield from response.iter_content(None)
-        raise _Ended()
-
-    def _run(self) -> Iterator[Dict[str, Any]]:
-        failures = 0
-        first = True
-        while not self._closed:
-            response: Optional[requests.Response] = None
-            problem: Optional[BaseException] = None
-            retry_after: Optional[float] = None
-            idle = False
-            delivered = False
-            started = time.monotonic()
-            try:
-                response, self._ready = (self._ready or self._open()), None
-                first = False
-                if self._closed:
-                    return
-                frames = _FrameParser(_normalised_line_endings(self._chunks(response)))
-                for frame in frames.events():
-                    out = self._frame(frame)
-                    if out is not None:
-                        delivered = True
-                        yield out
-                    if self._closed:
-                        return
-            except _Ended as exc:
-                problem = exc
-            except APIStatusError as exc:
-                if first or not (exc.status >= 500 or exc.status in _RETRYABLE_STATUSES):
-                    self._closed = True
-                    raise
-                problem = exc
-                retry_after = exc.retry_after
-            except APIConnectionError as exc:
-                if first:
-                    self._closed = True
-                    raise
-                problem = exc
-            except (urllib3.exceptions.ReadTimeoutError, socket.timeout) as exc:
-                idle = True
-                problem = exc
-            except (urllib3.exceptions.HTTPError, requests.exceptions.RequestException, OSError) as exc:
-                problem = exc
-            except BaseException:
-                self._closed = True
-                raise
-            finally:
-                self._release(response)
+    def _read(self, response: requests.Response, conn: _Connection) -> Iterator[Dict[str, Any]]:
+        for frame in _sse_events(response):
+            out = self._frame(frame)
+            if out is not None:
+                conn.delivered = True
+                yield out
             if self._closed:
                 return
-            if idle or delivered or time.monotonic() - started >= _HEALTHY_AFTER:
-                failures = 0
-            if failures >= self.max_reconnects and not idle:
-                self._closed = True
-                raise APIConnectionError(
-                    f"the {self._kind} could not be re-established after {failures} attempts "
-                    f"(last problem: {_describe(problem)})"
-                ) from problem
-            delay = 0.0 if idle else backoff_delay(failures)
-            if retry_after is not None:
-                delay = min(max(delay, retry_after), _MAX_RETRY_AFTER)
-            if not idle:
-                failures += 1
-            log.info("%s: %s; reconnecting in %.2f s", self._kind, _describe(problem), delay)
-            if delay and self._wake.wait(delay):
-                return
-            if self._closed:
-                return
-            self.reconnects += 1
-            self._reconnected()
 
     def _frame(self, frame: Any) -> Optional[Dict[str, Any]]:
         data: str = frame.data
@@ -306,23 +131,6 @@ class _FollowedStream:
             return None
         return self._accept(seq, obj)
 
-    def _describe_state(self) -> str:
-        return "closed" if self._closed else "open"
-
-def _parse_id(value: Optional[str]) -> Optional[int]:
-    if value is None:
-        return None
-    value = value.strip()
-    return int(value) if value.isascii() and value.isdigit() else None
-
-def _describe(problem: Optional[BaseException]) -> str:
-    if problem is None:
-        return "unknown"
-    if isinstance(problem, _Ended):
-        return "the server ended the stream"
-    if isinstance(problem, (urllib3.exceptions.ReadTimeoutError, socket.timeout)):
-        return "nothing arrived within idle_timeout"
-    return f"{type(problem).__name__}: {problem}"
 
 class SystemEventStream(_FollowedStream):
     """Server-wide events (``GET /sse/system``) as an iterator of typed dicts.
@@ -373,13 +181,7 @@ class SystemEventStream(_FollowedStream):
         max_reconnects: int = 8,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> None:
-        super().__init__(
-            client,
-            idle_timeout=idle_timeout,
-            connect_timeout=connect_timeout,
-            max_reconnects=max_reconnects,
-            extra_headers=extra_headers,
-        )
+        super().__init__(client, idle_timeout, connect_timeout, max_reconnects, extra_headers)
         self.pings = 0
 
     def wait_ready(self) -> Self:
@@ -487,13 +289,7 @@ class GoalEventStream(_FollowedStream):
             raise ValueError("goal_id must be a non-empty string")
         if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
             raise ValueError(f"since must be None or an event seq (int >= 0), got {since!r}")
-        super().__init__(
-            client,
-            idle_timeout=idle_timeout,
-            connect_timeout=connect_timeout,
-            max_reconnects=max_reconnects,
-            extra_headers=extra_headers,
-        )
+        super().__init__(client, idle_timeout, connect_timeout, max_reconnects, extra_headers)
         self.goal_id = goal_id
         self._kind = f"event stream of goal {goal_id}"
         self.last_seq: Optional[int] = since

@@ -47,7 +47,7 @@ WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 30
 @pytest.fixture(autouse=True)
 def no_reconnect_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reconnect at once: the backoff is the event stream's, tested there."""
-    monkeypatch.setattr("ethos_sdk.surface_streams.backoff_delay", lambda attempt: 0.0)
+    monkeypatch.setattr("ethos_sdk.stream.backoff_delay", lambda attempt: 0.0)  # the loop both share
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ import pytest
 from ethos_sdk import APITimeoutError, EthosClient, StreamError, TurnError, TurnResult, TurnStream
 from ethos_sdk.types.events import StreamEvent
 
-from .sse_server import HOLD, Script, SSEServer, delta, meta
+from .sse_server import HOLD, Script, SSEServer, delta, frame, meta
 from .test_integration import client, server  # noqa: F401  (a LocalEthosServer per module, a client per test)
-from .test_stream_turn import Chat, client_for, run_start
+from .test_stream_turn import Chat, client_for, done, run_start
 
 
 def _comparable(result: TurnResult) -> Dict[str, Any]:
@@ -125,3 +125,66 @@ def test_turn_stream_is_documented_under_its_public_name() -> None:
     assert ethos_sdk.TurnStream is TurnStream
     assert "result" in TurnStream.__dict__ and TurnStream.result.__doc__
     assert TurnStream.text.__doc__ and TurnStream.state.__doc__
+
+
+def test_a_turn_lost_to_a_server_restart_is_lost_not_closed() -> None:
+    """The server's numbering started again mid-turn: the turn will never finish, and says so."""
+    chat = Chat()
+    with SSEServer(on_post=chat) as server:
+        # A new session: chat.send first, then the stream from the start of the buffer.
+        # Id 1 after id 2 on the same connection is a new numbering: the server restarted.
+        server.add(Script([meta(), run_start(1), delta(2, "half a rep"), delta(1, "after the restart"), HOLD]))
+        turn = client_for(server).chat.stream("x", timeout=10)
+        seen: List[str] = []
+        with pytest.raises(StreamError) as caught:
+            for event in turn:
+                seen.append(event["type"])
+        assert seen == ["run_start", "text_delta"]
+        assert turn.state == "lost" and repr(turn).endswith(" lost>")
+        assert "restarted" in str(caught.value) and "lost" in str(caught.value)
+        assert turn.text == "half a rep" and not turn.finished
+        with pytest.raises(StreamError) as again:
+            turn.result()  # the same reason, not "closed before the turn ended"
+        assert str(again.value) == str(caught.value)
+        assert turn._repr_markdown_() is None
+        turn.close()
+        assert turn.state == "lost"  # closing it afterwards does not hide why it ended
+
+
+def test_ask_is_result_of_the_same_turn_with_the_same_errors() -> None:
+    """ask() returns what TurnStream.result() returns, and raises what it raises, for each ending."""
+    turn_events = [meta(), run_start(1), delta(2, "Fo"), delta(3, "ur."), done(4, "Four.")]
+    failing = [meta(), run_start(1), frame(2, '{"type":"error","error":"model down","code":"PROVIDER_DOWN"}')]
+    restarted = [meta(), run_start(1), delta(2, "x"), delta(1, "y")]
+    outcomes: Dict[str, List[Any]] = {"result": [], "ask": []}
+    for how in ("result", "ask"):
+        chat = Chat()
+        with SSEServer(on_post=chat) as server:
+            server.add(Script([*turn_events, HOLD]), Script([*failing, HOLD]), Script([*restarted, HOLD]))
+            client = client_for(server)
+            for _ in range(3):
+                try:
+                    if how == "ask":
+                        outcomes[how].append(_comparable(client.chat.ask("x", timeout=10)))
+                    else:
+                        with client.chat.stream("x", timeout=10) as turn:
+                            outcomes[how].append(_comparable(turn.result()))
+                except (TurnError, StreamError) as exc:
+                    outcomes[how].append((type(exc), str(exc)))
+    assert outcomes["ask"] == outcomes["result"]
+    assert outcomes["ask"][0]["text"] == "Four."
+    assert outcomes["ask"][1][0] is TurnError and "model down" in outcomes["ask"][1][1]
+    assert outcomes["ask"][2][0] is StreamError and "restarted" in outcomes["ask"][2][1]
+
+
+def test_a_stream_that_stops_by_itself_is_told_from_one_closed_by_you() -> None:
+    chat = Chat()
+    with SSEServer(on_post=chat) as server:
+        server.add(Script([meta(), run_start(1), delta(2, "a"), HOLD]))
+        turn = client_for(server).chat.stream("x", timeout=10)
+        assert next(turn)["type"] == "run_start"
+        assert turn._stream is not None
+        turn._stream.close()  # the event stream stopped, not the turn's iterator
+        with pytest.raises(StreamError, match="stopped before the turn ended"):
+            turn.result()
+        assert turn.state == "closed"
