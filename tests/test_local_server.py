@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -445,3 +446,55 @@ def test_cli_prints_credentials_and_exits_on_ctrl_c() -> None:
         if process.poll() is None:
             process.kill()
             process.wait(TIMEOUT)
+
+
+# ---------------------------------------------------------------- connections
+
+
+def _request(method: str, path: str, headers: Dict[str, str], body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def _exchange(sock: socket.socket, request: bytes) -> Tuple[int, Dict[str, str], int]:
+    """Send ``request`` on ``sock``; return the answer's status, headers and how many reads it took."""
+    sock.sendall(request)
+    data = b""
+    reads = 0
+    length: Optional[int] = None
+    while length is None or len(data) < length:
+        chunk = sock.recv(1 << 20)
+        assert chunk, f"the server closed the connection after {data[:200]!r}"
+        data += chunk
+        reads += 1
+        if length is None and b"\r\n\r\n" in data:
+            head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+            headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])}
+            length = data.index(b"\r\n\r\n") + 4 + int(headers["content-length"])
+    return int(head[0].split()[1]), headers, reads
+
+
+def test_each_answer_arrives_whole_and_errors_keep_the_connection(server: LocalEthosServer) -> None:
+    # An answer written as headers then body waited ~40 ms for the client's
+    # delayed ACK (Nagle); a connection closed after an error cost a reconnect.
+    # Every answer must arrive in one piece, on the same connection.
+    rpc = {"Authorization": f"Bearer {server.api_key}", "Origin": server.origin, "Content-Type": "application/json"}
+    cookie = {"Cookie": f"ethos_auth={server.web_token}"}
+    steps = [
+        ("ok", _request("POST", "/rpc/sessions/list", rpc, b'{"json":{}}'), 200),
+        ("experimental namespace", _request("POST", "/rpc/nope/thing", rpc, b'{"json":{}}'), 403),
+        ("unknown session", _request("POST", "/rpc/sessions/get", rpc, b'{"json":{"id":"missing"}}'), 404),
+        ("download outside the workdir", _request("GET", "/documents/download?path=../x", cookie), 403),
+        ("download of a missing file", _request("GET", "/documents/download?path=none.txt", cookie), 404),
+        ("avatar of nobody", _request("GET", "/api/personalities/nobody/avatar", cookie), 404),
+        ("metrics without a key", _request("GET", "/metrics", {}), 401),
+        ("ok again", _request("POST", "/rpc/sessions/list", rpc, b'{"json":{}}'), 200),
+    ]
+    host, port = server.base_url.rsplit("/", 1)[1].rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        for what, request, expected in steps:
+            status, headers, reads = _exchange(sock, request)
+            assert status == expected, what
+            assert headers.get("connection", "").lower() != "close", what
+            assert reads == 1, f"{what}: the answer came in {reads} pieces"
