@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import signal
@@ -22,6 +23,7 @@ from ethos_sdk.errors import (
     PermissionDeniedError,
 )
 from ethos_sdk.testing import LocalEthosServer
+from ethos_sdk.testing.__main__ import server_options
 from ethos_sdk.testing._scopes import ALL_SCOPES, COOKIE_ONLY, SCOPE_TABLE
 
 TIMEOUT = 10
@@ -498,3 +500,86 @@ def test_each_answer_arrives_whole_and_errors_keep_the_connection(server: LocalE
             assert status == expected, what
             assert headers.get("connection", "").lower() != "close", what
             assert reads == 1, f"{what}: the answer came in {reads} pieces"
+
+
+SURFACE_FLAGS = {
+    "--system-ping-interval": ("system_ping_interval", "0.25", 0.25),
+    "--goal-poll-interval": ("goal_poll_interval", "0.1", 0.1),
+    "--goal-step-delay": ("goal_step_delay", "0", 0.0),
+    "--slow-goal-step-delay": ("slow_goal_step_delay", "0.02", 0.02),
+    "--documents-dir": ("documents_dir", "docs-here", "docs-here"),
+}
+
+
+def test_cli_flags_are_the_servers_options(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [part for flag, (_, text, _) in SURFACE_FLAGS.items() for part in (flag, text)]
+    options = server_options(argv)
+    expected = {name: value for name, _, value in SURFACE_FLAGS.values()}
+    assert options == {"host": "127.0.0.1", "port": 3000, **expected}
+    accepted = inspect.signature(LocalEthosServer).parameters
+    assert set(options) <= set(accepted)
+    # Options not given are left out: the server's own defaults apply.
+    assert server_options([]) == {"host": "127.0.0.1", "port": 3000}
+    with pytest.raises(SystemExit):
+        server_options(["--help"])
+    shown = capsys.readouterr().out
+    for flag in SURFACE_FLAGS:
+        assert flag in shown
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--system-ping-interval", "0"], "above 0"),
+        (["--goal-poll-interval", "-1"], "above 0"),
+        (["--goal-step-delay", "-0.5"], "0 or more"),
+        (["--slow-goal-step-delay", "soon"], "not a number of seconds"),
+        (["--goal-poll-interval", "nan"], "above 0"),
+    ],
+)
+def test_cli_refuses_bad_seconds(argv: List[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        server_options(argv)
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_refuses_a_file_as_documents_dir(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "notes.txt"
+    file.write_text("x")
+    with pytest.raises(SystemExit):
+        server_options(["--documents-dir", str(file)])
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_cli_serves_documents_and_pings_as_told(tmp_path: Any) -> None:
+    (tmp_path / "researcher").mkdir()
+    (tmp_path / "researcher" / "report.txt").write_bytes(b"from the folder given")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ethos_sdk.testing", "--port", "0", "--documents-dir", str(tmp_path),
+         "--system-ping-interval", "0.05"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(6)]
+        base_url = lines[0].strip().rsplit(" ", 1)[1]
+        login = lines[3].strip().rsplit(" ", 1)[1]
+        assert lines[4].strip().endswith(str(tmp_path / "researcher"))
+        with EthosClient.from_login_url(login, timeout=TIMEOUT) as client:
+            assert client.documents.download("report.txt").content == b"from the folder given"
+            cookie = {"Cookie": f"ethos_auth={client._transport.credentials.secret}"}
+        # The first frame of /sse/system is a ping: within the read timeout with
+        # the interval given (the default, 25 s, would outlast it).
+        with requests.get(f"{base_url}/sse/system", headers=cookie, stream=True, timeout=TIMEOUT) as response:
+            assert response.status_code == 200
+            first = next(line for line in response.iter_lines() if line.startswith(b"data: "))
+        assert json.loads(first[6:]) == {"type": "ping"}
+        assert base_url.startswith("http://127.0.0.1:")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(TIMEOUT)
