@@ -467,6 +467,8 @@ class Transport:
         self.timeout = timeout
         self.max_retries = max_retries
         self.deadline = deadline
+        self.ends_by: float | None = None
+        """A ``time.monotonic()`` moment no call may go past, on top of ``deadline`` (None: none)."""
         self.owns_pool = pool is None
         self.pool = pool if pool is not None else Pool(self.base_url + "/", session, max_connections)
         self.closed = False
@@ -502,6 +504,7 @@ class Transport:
             pool=self.pool,
         )
         derived.sleep = self.sleep
+        derived.ends_by = self.ends_by
         return derived
 
     # -- headers -----------------------------------------------------------
@@ -630,7 +633,7 @@ class Transport:
         headers: Any = _CaseInsensitiveDict()
         headers._store = store
         limit = self.timeout if isinstance(timeout, NotGiven) else timeout
-        deadline_at = None if self.deadline is None else time.monotonic() + self.deadline
+        deadline_at = self._deadline_at()
         what = "POST " + path
         attempt = 0
         while True:
@@ -643,7 +646,7 @@ class Transport:
             try:
                 response = self._send_once(request, limit, deadline_at, False, what, request_id)
             except _SEND_ERRORS as exc:
-                error = connection_error(exc, request_id, what, base_url=self.base_url)
+                error = self._failure_error(exc, request_id, what, deadline_at)
                 if self._retries_failure(procedure, exc, error, idempotent, attempt, deadline_at):
                     attempt += 1
                     continue
@@ -702,6 +705,14 @@ class Transport:
             self._read_within(response, deadline_at, _read_limit(limit), what, request_id)
         return response
 
+    def _failure_error(
+        self, exc: BaseException, request_id: str, what: str, deadline_at: float | None
+    ) -> APIConnectionError:
+        """The SDK's error for a failed attempt; a timeout that came at the deadline says so."""
+        if deadline_at is not None and _is_timeout(exc) and time.monotonic() >= deadline_at - 0.001:
+            return self._deadline_error(what, request_id)
+        return connection_error(exc, request_id, what, base_url=self.base_url)
+
     def _retries_failure(
         self,
         what: str,
@@ -750,7 +761,20 @@ class Transport:
         self.sleep(delay)
         return True
 
+    def _deadline_at(self) -> float | None:
+        """When a call starting now must be over: ``deadline`` from now, and not after ``ends_by``."""
+        if self.deadline is None:
+            return self.ends_by
+        deadline_at = time.monotonic() + self.deadline
+        return deadline_at if self.ends_by is None else min(deadline_at, self.ends_by)
+
     def _deadline_error(self, what: str, request_id: str) -> APITimeoutError:
+        if self.deadline is None or (self.ends_by is not None and self.ends_by <= time.monotonic() + 0.001):
+            return APITimeoutError(
+                f"{what} did not finish within the time left of the operation it is part of "
+                "(all attempts, waits and reading the answer); raise that operation's timeout=",
+                request_id=request_id,
+            )
         return APITimeoutError(
             f"{what} did not finish within deadline={self.deadline:g} s (all attempts, waits "
             "and reading the answer); raise the limit with deadline=",
@@ -776,7 +800,10 @@ class Transport:
                 if left <= 0:
                     raise self._deadline_error(what, request_id)
                 if sock is not None:
-                    sock.settimeout(left if read_timeout is None else min(left, read_timeout))
+                    try:
+                        sock.settimeout(left if read_timeout is None else min(left, read_timeout))
+                    except OSError:  # closed under an answer that says "Connection: close": read what is buffered
+                        sock = None
                 try:
                     chunk = read(_READ_CHUNK, decode_content=True)
                 except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
@@ -921,7 +948,7 @@ class Transport:
         prepared.prepare_body(data, None)
         limit = self.resolve_timeout(timeout)
         retried = idempotent is not None
-        deadline_at = None if not retried or self.deadline is None else time.monotonic() + self.deadline
+        deadline_at = self._deadline_at() if retried else None
         what = f"{method} {path}"
         attempt = 0
         while True:
@@ -929,7 +956,7 @@ class Transport:
             try:
                 response = self._send_once(prepared.copy(), limit, deadline_at, stream, what, request_id)
             except _SEND_ERRORS as exc:
-                error = connection_error(exc, request_id, what, base_url=self.base_url)
+                error = self._failure_error(exc, request_id, what, deadline_at)
                 if retried and self._retries_failure(what, exc, error, bool(idempotent), attempt, deadline_at):
                     attempt += 1
                     continue
