@@ -642,22 +642,11 @@ class Transport:
             request.url = url
             request.headers = headers
             request.body = body
-            started = time.monotonic()
-            try:
-                response = self._send_once(request, limit, deadline_at, False, what, request_id)
-            except _SEND_ERRORS as exc:
-                error = self._failure_error(exc, request_id, what, deadline_at)
-                if self._retries_failure(procedure, exc, error, idempotent, attempt, deadline_at):
-                    attempt += 1
-                    continue
-                raise error from exc
-
+            response = self._attempt(request, limit, deadline_at, False, what, request_id, procedure, idempotent, attempt)
+            if response is None:
+                attempt += 1
+                continue
             status = response.status_code
-            if log.isEnabledFor(logging.INFO):
-                log.info(
-                    "POST %s -> %d in %.1f ms (request id %s, attempt %d)",
-                    path, status, (time.monotonic() - started) * 1000, request_id, attempt + 1,
-                )
             if 200 <= status < 300:
                 output = self._decode(response, request_id)
                 if capture is not None:
@@ -676,7 +665,7 @@ class Transport:
 
     # -- the retry policy, shared by rpc() and the routes beside /rpc -----------
 
-    def _send_once(
+    def _attempt(
         self,
         request: requests.PreparedRequest,
         limit: Timeout,
@@ -684,25 +673,42 @@ class Transport:
         stream: bool,
         what: str,
         request_id: str,
-    ) -> requests.Response:
-        """One attempt: send ``request`` and, unless ``stream``, read the whole answer.
+        name: str,
+        idempotent: bool | None,
+        attempt: int,
+    ) -> requests.Response | None:
+        """Attempt ``attempt + 1``: the answer, whatever its status, or None once a retry has been waited for.
 
-        The body is read here, inside the caller's ``try``, so that a failure
-        while reading is retried like one while sending. With a deadline, each
-        phase is clipped to what is left of it, and a body trickling past it
-        raises :class:`APITimeoutError`; a streamed body is left to the caller.
+        Unless ``stream``, the whole body is read here, so that a failure while
+        reading is retried like one while sending. With a deadline, each phase
+        is clipped to what is left of it, and a body trickling past it raises
+        :class:`APITimeoutError`; a streamed body is left to the caller. A
+        failure that is not retried raises the SDK's error; ``idempotent``
+        None: never retried (see :meth:`_retries_failure` for True and False).
         """
-        if deadline_at is None:
-            response = self.pool.send(request, stream=stream, timeout=limit)
-            if not stream:
-                response.content  # noqa: B018
-            return response
-        left = deadline_at - time.monotonic()
-        if left <= 0:
-            raise self._deadline_error(what, request_id)
-        response = self.pool.send(request, stream=True, timeout=_clip(limit, left))
-        if not stream:
-            self._read_within(response, deadline_at, _read_limit(limit), what, request_id)
+        started = time.monotonic()
+        try:
+            if deadline_at is None:
+                response = self.pool.send(request, stream=stream, timeout=limit)
+                if not stream:
+                    response.content  # noqa: B018
+            else:
+                left = deadline_at - started
+                if left <= 0:
+                    raise self._deadline_error(what, request_id)
+                response = self.pool.send(request, stream=True, timeout=_clip(limit, left))
+                if not stream:
+                    self._read_within(response, deadline_at, _read_limit(limit), what, request_id)
+        except _SEND_ERRORS as exc:
+            error = self._failure_error(exc, request_id, what, deadline_at)
+            if idempotent is not None and self._retries_failure(name, exc, error, idempotent, attempt, deadline_at):
+                return None
+            raise error from exc
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%s -> %d in %.1f ms (request id %s, attempt %d)",
+                what, response.status_code, (time.monotonic() - started) * 1000, request_id, attempt + 1,
+            )
         return response
 
     def _failure_error(
@@ -952,21 +958,13 @@ class Transport:
         what = f"{method} {path}"
         attempt = 0
         while True:
-            started = time.monotonic()
-            try:
-                response = self._send_once(prepared.copy(), limit, deadline_at, stream, what, request_id)
-            except _SEND_ERRORS as exc:
-                error = self._failure_error(exc, request_id, what, deadline_at)
-                if retried and self._retries_failure(what, exc, error, bool(idempotent), attempt, deadline_at):
-                    attempt += 1
-                    continue
-                raise error from exc
+            response = self._attempt(
+                prepared.copy(), limit, deadline_at, stream, what, request_id, what, idempotent, attempt
+            )
+            if response is None:
+                attempt += 1
+                continue
             status = response.status_code
-            if log.isEnabledFor(logging.INFO):
-                log.info(
-                    "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
-                    method, path, status, (time.monotonic() - started) * 1000, request_id, attempt + 1,
-                )
             if retried and status in RETRY_STATUSES and not (is_answer is not None and is_answer(response)):
                 error_obj = self._route_error(response, request_id)
                 if self._retries_status(what, error_obj, bool(idempotent), attempt, deadline_at):

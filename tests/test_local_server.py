@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import os
@@ -426,15 +427,27 @@ def test_delay_responses(server: LocalEthosServer) -> None:
 # ------------------------------------------------------------------------ CLI
 
 
-def test_cli_prints_credentials_and_exits_on_ctrl_c() -> None:
+@contextlib.contextmanager
+def running_cli(*flags: str) -> Iterator[List[str]]:
+    """Run ``python -m ethos_sdk.testing --port 0 <flags>``; yield its banner; Ctrl-C must end it with 0."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "ethos_sdk.testing", "--port", "0"],
+        [sys.executable, "-m", "ethos_sdk.testing", "--port", "0", *flags],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(5)]
+        yield [process.stdout.readline() for _ in range(6)]
+        process.send_signal(signal.SIGINT)
+        assert process.wait(TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(TIMEOUT)
+
+
+def test_cli_prints_credentials_and_exits_on_ctrl_c() -> None:
+    with running_cli() as lines:
         base_url = lines[0].strip().rsplit(" ", 1)[1]
         key = lines[2].strip().rsplit(" ", 1)[1]
         login = lines[3].strip().rsplit(" ", 1)[1]
@@ -442,12 +455,6 @@ def test_cli_prints_credentials_and_exits_on_ctrl_c() -> None:
         assert key.startswith("sk-ethos-") and login.startswith(f"{base_url}/auth/exchange?t=")
         with EthosClient(base_url, api_key=key, origin=base_url, timeout=TIMEOUT) as client:
             assert client.sessions.list()["items"] == []
-        process.send_signal(signal.SIGINT)
-        assert process.wait(TIMEOUT) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(TIMEOUT)
 
 
 # ---------------------------------------------------------------- connections
@@ -555,15 +562,7 @@ def test_cli_refuses_a_file_as_documents_dir(tmp_path: Any, capsys: pytest.Captu
 def test_cli_serves_documents_and_pings_as_told(tmp_path: Any) -> None:
     (tmp_path / "researcher").mkdir()
     (tmp_path / "researcher" / "report.txt").write_bytes(b"from the folder given")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ethos_sdk.testing", "--port", "0", "--documents-dir", str(tmp_path),
-         "--system-ping-interval", "0.05"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-    )
-    try:
-        assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(6)]
+    with running_cli("--documents-dir", str(tmp_path), "--system-ping-interval", "0.05") as lines:
         base_url = lines[0].strip().rsplit(" ", 1)[1]
         login = lines[3].strip().rsplit(" ", 1)[1]
         assert lines[4].strip().endswith(str(tmp_path / "researcher"))
@@ -576,10 +575,3 @@ def test_cli_serves_documents_and_pings_as_told(tmp_path: Any) -> None:
             assert response.status_code == 200
             first = next(line for line in response.iter_lines() if line.startswith(b"data: "))
         assert json.loads(first[6:]) == {"type": "ping"}
-        assert base_url.startswith("http://127.0.0.1:")
-        process.send_signal(signal.SIGINT)
-        assert process.wait(TIMEOUT) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(TIMEOUT)

@@ -36,6 +36,15 @@ def _folder(text: str) -> str:
     return text
 
 
+_SECONDS_FLAGS = (
+    ("--system-ping-interval", True, "seconds between the pings of /sse/system (default 25, as the real server)"),
+    ("--goal-poll-interval", True, "how often a live goal stream looks for new events (default 1, as the real server)"),
+    ("--goal-step-delay", False, "seconds between two events of the scripted goal (default 0.05)"),
+    ("--slow-goal-step-delay", False, "the same for a goal whose text contains SLOW (default 0.5)"),
+)
+"""The flags taking seconds: name, whether 0 is refused, help text."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m ethos_sdk.testing``; each option's ``dest`` is a :class:`LocalEthosServer` argument."""
     parser = argparse.ArgumentParser(
@@ -45,22 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000; 0 = any free port)")
     surfaces = parser.add_argument_group("routes beside /rpc (system and goal streams, downloads)")
-    surfaces.add_argument(
-        "--system-ping-interval", type=_seconds(True), default=argparse.SUPPRESS, metavar="SECONDS",
-        help="seconds between the pings of /sse/system (default 25, as the real server)",
-    )
-    surfaces.add_argument(
-        "--goal-poll-interval", type=_seconds(True), default=argparse.SUPPRESS, metavar="SECONDS",
-        help="how often a live goal stream looks for new events (default 1, as the real server)",
-    )
-    surfaces.add_argument(
-        "--goal-step-delay", type=_seconds(False), default=argparse.SUPPRESS, metavar="SECONDS",
-        help="seconds between two events of the scripted goal (default 0.05)",
-    )
-    surfaces.add_argument(
-        "--slow-goal-step-delay", type=_seconds(False), default=argparse.SUPPRESS, metavar="SECONDS",
-        help="the same for a goal whose text contains SLOW (default 0.5)",
-    )
+    for flag, above_zero, text in _SECONDS_FLAGS:
+        surfaces.add_argument(
+            flag, type=_seconds(above_zero), default=argparse.SUPPRESS, metavar="SECONDS", help=text
+        )
     surfaces.add_argument(
         "--documents-dir", type=_folder, default=argparse.SUPPRESS, metavar="FOLDER",
         help=(
