@@ -8,8 +8,10 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import time
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
@@ -507,6 +509,27 @@ def test_each_answer_arrives_whole_and_errors_keep_the_connection(server: LocalE
             assert status == expected, what
             assert headers.get("connection", "").lower() != "close", what
             assert reads == 1, f"{what}: the answer came in {reads} pieces"
+
+
+def test_clients_leaving_mid_answer_leave_no_traceback(server: LocalEthosServer, client: EthosClient,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # Answers are buffered until flushed: a client gone before the flush must
+    # end its connection quietly, not print the server's traceback.
+    session_id = client.chat.send("hello")["sessionId"]
+    auth = {"Authorization": f"Bearer {server.api_key}", "Origin": server.origin,
+            "Content-Type": "application/json", "Cookie": f"ethos_auth={server.web_token}"}
+    host, port = server.base_url.rsplit("/", 1)[1].rsplit(":", 1)
+    for method, path in (("GET", f"/sse/sessions/{session_id}"), ("GET", "/sse/system"), ("POST", "/rpc/sessions/list")):
+        for i in range(10):
+            sock = socket.create_connection((host, int(port)), timeout=TIMEOUT)
+            sock.sendall(_request(method, path, auth, b"{}"))
+            if i % 2:
+                time.sleep(0.02)  # leave after the server started answering
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()  # a reset, as a killed client leaves
+    assert client.sessions.list(limit=1)["items"][0]["id"] == session_id
+    time.sleep(0.3)  # let the handlers of the reset connections finish
+    assert "Traceback" not in capsys.readouterr().err
 
 
 SURFACE_FLAGS = {

@@ -233,6 +233,20 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: tests and the CLI print what matters themselves."""
 
+    def handle_one_request(self) -> None:
+        """One request; a client gone before its buffered answer left ends the connection quietly."""
+        try:
+            super().handle_one_request()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def finish(self) -> None:
+        """Flush and close, quietly when the client has left (what is still buffered is dropped)."""
+        try:
+            super().finish()
+        except OSError:
+            self.rfile.close()
+
     def handle_expect_100(self) -> bool:
         """Send ``100 Continue`` at once (the buffered writer would keep it until the answer)."""
         accepted = super().handle_expect_100()
