@@ -12,6 +12,11 @@ functions here. Each route has its own rules (recorded from a real server):
   web cookie: every API key gets 401 "Missing auth cookie". The SDK adds a hint
   saying so.
 
+The reads (health, metrics, an avatar, a download) are retried as procedures
+that change nothing are: after a failed connection or a 408/429/502/503/504,
+within ``max_retries`` and ``deadline`` (see ``Transport.request``). Uploading
+or deleting an avatar is sent again only when the request cannot have left.
+
 The two event streams of this family (``/sse/system`` and ``/sse/goals/<id>``)
 are in :mod:`ethos_sdk.surface_streams`.
 """
@@ -28,7 +33,7 @@ from urllib.parse import quote, unquote
 import requests
 import urllib3.exceptions
 
-from ._transport import connection_error, status_error
+from ._transport import connection_error
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from .errors import APIStatusError, ConfigurationError, UnexpectedResponseError
 
@@ -143,23 +148,25 @@ def _json(response: requests.Response, route: str) -> Any:
 # -- health and metrics -----------------------------------------------------------
 
 
+def _is_health_answer(response: requests.Response) -> bool:
+    """A 503 carrying the health answer (``status: "degraded"``), not a proxy's or a gateway's 503."""
+    if response.status_code != 503:
+        return False
+    try:
+        body: Any = json.loads(response.content)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(body, dict) and "status" in body
+
+
 def health(client: EthosClient, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> Health:
-    """``GET /healthz``: the answer, also when it is 503 "degraded"."""
-    response = _send(client, "GET", "/healthz", route="GET /healthz", timeout=timeout, answers=frozenset({503}))
+    """``GET /healthz``: the answer, also when it is 503 "degraded".
+
+    A 503 without the health answer in its body (a proxy's) is retried like
+    any other, and raised once no retry is left.
+    """
+    response = _send(client, "GET", "/healthz", route="GET /healthz", timeout=timeout, is_answer=_is_health_answer)
     with response:
-        if response.status_code == 503:
-            try:
-                body: Any = json.loads(response.content)
-            except (ValueError, RecursionError):
-                body = None
-            if not (isinstance(body, dict) and "status" in body):  # a proxy's 503, not the health answer
-                raise status_error(
-                    response,
-                    request_id=response.headers.get("x-request-id"),
-                    auth_mode=client._transport.credentials.mode,
-                    procedure=None,
-                )
-            return cast("Health", body)
         body = _json(response, "GET /healthz")
     if not isinstance(body, dict) or "status" not in body:
         raise UnexpectedResponseError(

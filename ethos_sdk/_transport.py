@@ -467,6 +467,8 @@ class Transport:
         self.timeout = timeout
         self.max_retries = max_retries
         self.deadline = deadline
+        self.ends_by: float | None = None
+        """A ``time.monotonic()`` moment no call may go past, on top of ``deadline`` (None: none)."""
         self.owns_pool = pool is None
         self.pool = pool if pool is not None else Pool(self.base_url + "/", session, max_connections)
         self.closed = False
@@ -502,6 +504,7 @@ class Transport:
             pool=self.pool,
         )
         derived.sleep = self.sleep
+        derived.ends_by = self.ends_by
         return derived
 
     # -- headers -----------------------------------------------------------
@@ -630,8 +633,8 @@ class Transport:
         headers: Any = _CaseInsensitiveDict()
         headers._store = store
         limit = self.timeout if isinstance(timeout, NotGiven) else timeout
-        deadline_at = None if self.deadline is None else time.monotonic() + self.deadline
-        pool = self.pool
+        deadline_at = self._deadline_at()
+        what = "POST " + path
         attempt = 0
         while True:
             request = _PreparedRequest()
@@ -639,31 +642,11 @@ class Transport:
             request.url = url
             request.headers = headers
             request.body = body
-            started = time.monotonic()
-            try:
-                if deadline_at is None:
-                    response = pool.send(request, stream=False, timeout=limit)
-                    response.content  # noqa: B018 - read the body inside the try: its errors are retried
-                else:
-                    left = deadline_at - started
-                    if left <= 0:
-                        raise self._deadline_error(f"POST {path}", request_id)
-                    response = pool.send(request, stream=True, timeout=_clip(limit, left))
-                    self._read_within(response, deadline_at, _read_limit(limit), f"POST {path}", request_id)
-            except _SEND_ERRORS as exc:
-                error = connection_error(exc, request_id, f"POST {path}", base_url=self.base_url)
-                safe = idempotent or _cannot_have_reached_server(exc)
-                if safe and self._waited_to_retry(procedure, error, attempt, backoff_delay(attempt), deadline_at):
-                    attempt += 1
-                    continue
-                raise error from exc
-
+            response = self._attempt(request, limit, deadline_at, False, what, request_id, procedure, idempotent, attempt)
+            if response is None:
+                attempt += 1
+                continue
             status = response.status_code
-            if log.isEnabledFor(logging.INFO):
-                log.info(
-                    "POST %s -> %d in %.1f ms (request id %s, attempt %d)",
-                    path, status, (time.monotonic() - started) * 1000, request_id, attempt + 1,
-                )
             if 200 <= status < 300:
                 output = self._decode(response, request_id)
                 if capture is not None:
@@ -675,14 +658,102 @@ class Transport:
                 response, request_id=request_id,
                 auth_mode=self.credentials.mode, procedure=procedure,
             )
-            if idempotent and status in RETRY_STATUSES:
-                wait = error_obj.retry_after
-                if wait is None or wait <= MAX_RETRY_AFTER:
-                    delay = backoff_delay(attempt) if wait is None else wait
-                    if self._waited_to_retry(procedure, status, attempt, delay, deadline_at):
-                        attempt += 1
-                        continue
+            if self._retries_status(procedure, error_obj, idempotent, attempt, deadline_at):
+                attempt += 1
+                continue
             raise error_obj
+
+    # -- the retry policy, shared by rpc() and the routes beside /rpc -----------
+
+    def _attempt(
+        self,
+        request: requests.PreparedRequest,
+        limit: Timeout,
+        deadline_at: float | None,
+        stream: bool,
+        what: str,
+        request_id: str,
+        name: str,
+        idempotent: bool | None,
+        attempt: int,
+    ) -> requests.Response | None:
+        """Attempt ``attempt + 1``: the answer, whatever its status, or None once a retry has been waited for.
+
+        Unless ``stream``, the whole body is read here, so that a failure while
+        reading is retried like one while sending. With a deadline, each phase
+        is clipped to what is left of it, and a body trickling past it raises
+        :class:`APITimeoutError`; a streamed body is left to the caller. A
+        failure that is not retried raises the SDK's error; ``idempotent``
+        None: never retried (see :meth:`_retries_failure` for True and False).
+        """
+        started = time.monotonic()
+        try:
+            if deadline_at is None:
+                response = self.pool.send(request, stream=stream, timeout=limit)
+                if not stream:
+                    response.content  # noqa: B018
+            else:
+                left = deadline_at - started
+                if left <= 0:
+                    raise self._deadline_error(what, request_id)
+                response = self.pool.send(request, stream=True, timeout=_clip(limit, left))
+                if not stream:
+                    self._read_within(response, deadline_at, _read_limit(limit), what, request_id)
+        except _SEND_ERRORS as exc:
+            error = self._failure_error(exc, request_id, what, deadline_at)
+            if idempotent is not None and self._retries_failure(name, exc, error, idempotent, attempt, deadline_at):
+                return None
+            raise error from exc
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%s -> %d in %.1f ms (request id %s, attempt %d)",
+                what, response.status_code, (time.monotonic() - started) * 1000, request_id, attempt + 1,
+            )
+        return response
+
+    def _failure_error(
+        self, exc: BaseException, request_id: str, what: str, deadline_at: float | None
+    ) -> APIConnectionError:
+        """The SDK's error for a failed attempt; a timeout that came at the deadline says so."""
+        if deadline_at is not None and _is_timeout(exc) and time.monotonic() >= deadline_at - 0.001:
+            return self._deadline_error(what, request_id)
+        return connection_error(exc, request_id, what, base_url=self.base_url)
+
+    def _retries_failure(
+        self,
+        what: str,
+        exc: BaseException,
+        error: APIConnectionError,
+        idempotent: bool,
+        attempt: int,
+        deadline_at: float | None,
+    ) -> bool:
+        """After a failed attempt: wait and return True when the request is to be sent again.
+
+        A request that changes something is sent again only when it cannot
+        have reached the server (refused, or the connection never made).
+        """
+        if not (idempotent or _cannot_have_reached_server(exc)):
+            return False
+        return self._waited_to_retry(what, error, attempt, backoff_delay(attempt), deadline_at)
+
+    def _retries_status(
+        self, what: str, error: APIStatusError, idempotent: bool, attempt: int, deadline_at: float | None
+    ) -> bool:
+        """After an error answer: wait and return True when the request is to be sent again.
+
+        Only a request that changes nothing is sent again, only after a status
+        of :data:`RETRY_STATUSES`, after its ``Retry-After`` when it has one (an
+        answer asking for more than :data:`MAX_RETRY_AFTER` is raised at once),
+        else after :func:`backoff_delay`.
+        """
+        if not idempotent or error.status not in RETRY_STATUSES:
+            return False
+        wait = error.retry_after
+        if wait is not None and wait > MAX_RETRY_AFTER:
+            return False
+        delay = backoff_delay(attempt) if wait is None else wait
+        return self._waited_to_retry(what, error.status, attempt, delay, deadline_at)
 
     def _waited_to_retry(
         self, procedure: str, why: object, attempt: int, delay: float, deadline_at: float | None
@@ -696,7 +767,20 @@ class Transport:
         self.sleep(delay)
         return True
 
+    def _deadline_at(self) -> float | None:
+        """When a call starting now must be over: ``deadline`` from now, and not after ``ends_by``."""
+        if self.deadline is None:
+            return self.ends_by
+        deadline_at = time.monotonic() + self.deadline
+        return deadline_at if self.ends_by is None else min(deadline_at, self.ends_by)
+
     def _deadline_error(self, what: str, request_id: str) -> APITimeoutError:
+        if self.deadline is None or (self.ends_by is not None and self.ends_by <= time.monotonic() + 0.001):
+            return APITimeoutError(
+                f"{what} did not finish within the time left of the operation it is part of "
+                "(all attempts, waits and reading the answer); raise that operation's timeout=",
+                request_id=request_id,
+            )
         return APITimeoutError(
             f"{what} did not finish within deadline={self.deadline:g} s (all attempts, waits "
             "and reading the answer); raise the limit with deadline=",
@@ -722,7 +806,10 @@ class Transport:
                 if left <= 0:
                     raise self._deadline_error(what, request_id)
                 if sock is not None:
-                    sock.settimeout(left if read_timeout is None else min(left, read_timeout))
+                    try:
+                        sock.settimeout(left if read_timeout is None else min(left, read_timeout))
+                    except OSError:  # closed under an answer that says "Connection: close": read what is buffered
+                        sock = None
                 try:
                     chunk = read(_READ_CHUNK, decode_content=True)
                 except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
@@ -776,20 +863,31 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         stream: bool = False,
-        answers: frozenset[int] = frozenset(),
+        idempotent: bool | None = None,
+        is_answer: Callable[[requests.Response], bool] | None = None,
     ) -> requests.Response:
-        """One request to a route outside ``/rpc`` (sent once, redirects not followed).
+        """One call of a route outside ``/rpc``, retried as :meth:`rpc` retries (redirects not followed).
+
+        ``idempotent`` (default: True for GET and HEAD) says whether the route
+        changes nothing: then it is sent again after a failed connection or a
+        status of :data:`RETRY_STATUSES`; otherwise only when the request cannot
+        have left. ``max_retries`` and ``deadline`` bound it as they bound a
+        procedure; with ``stream``, the deadline bounds the attempts and the
+        wait for the answer's headers, the caller reads the body.
 
         ``data`` is sent as it is, with the caller's ``Content-Type`` (none when
-        no data). A 2xx answer, or one whose status is in ``answers``, is
-        returned; any other raises the SDK's typed error.
+        no data). A 2xx answer, or one for which ``is_answer`` says True (not
+        retried then), is returned; any other raises the SDK's typed error.
         """
         keep_type = data is not None or any(name.lower() == "content-type" for name in headers or {})
+        if idempotent is None:
+            idempotent = method.upper() in ("GET", "HEAD")
         response, request_id = self._send_route(
             method, path, params=params, data=data, headers=headers, timeout=timeout,
             stream=stream, credentials=True, keep_content_type=keep_type,
+            idempotent=idempotent, is_answer=is_answer,
         )
-        if 200 <= response.status_code < 300 or response.status_code in answers:
+        if 200 <= response.status_code < 300 or (is_answer is not None and is_answer(response)):
             return response
         raise self._route_error(response, request_id)
 
@@ -805,9 +903,11 @@ class Transport:
         stream: bool = False,
         credentials: bool = True,
     ) -> requests.Response:
-        """GET ``path`` (no redirects followed); raises the SDK's errors for failures.
+        """GET ``path`` once (no retries, no redirects followed); raises the SDK's errors for failures.
 
-        A 3xx answer is returned to the caller, a 4xx/5xx raises.
+        The event streams reconnect by themselves, and a login token is good
+        for one use only: neither is sent again here. A 3xx answer is returned
+        to the caller, a 4xx/5xx raises.
         """
         response, request_id = self._send_route(
             "GET", path, params=params, data=None, headers=headers, timeout=timeout,
@@ -829,8 +929,17 @@ class Transport:
         stream: bool,
         credentials: bool,
         keep_content_type: bool,
+        idempotent: bool | None = None,
+        is_answer: Callable[[requests.Response], bool] | None = None,
     ) -> tuple[requests.Response, str]:
-        """Send one request outside ``/rpc`` through the pool; return the answer, whatever its status."""
+        """Send a request outside ``/rpc`` through the pool; return the answer.
+
+        ``idempotent`` None: sent once, whatever happens, and the answer is
+        returned whatever its status. True or False: retried by the policy of
+        :meth:`rpc` (:meth:`_retries_failure`, :meth:`_retries_status`) within
+        the client's ``deadline``; a retryable status that ``is_answer`` does
+        not claim raises once no retry is left.
+        """
         self.check_open()
         all_headers, request_id = self.headers_for(headers)
         if not keep_content_type:
@@ -838,24 +947,31 @@ class Transport:
         if not credentials:
             all_headers.pop("Authorization", None)
             all_headers.pop("Cookie", None)
-        request = _PreparedRequest()
-        request.prepare_method(method)
-        request.prepare_url(f"{self.base_url}{path}", params)
-        request.prepare_headers(all_headers)  # no prepare_auth: a user:password@ in base_url is never sent
-        request.prepare_body(data, None)
-        started = time.monotonic()
-        try:
-            response = self.pool.send(request, stream=stream, timeout=self.resolve_timeout(timeout))
-            if not stream:
-                response.content  # noqa: B018 - read the body inside the try
-        except requests.exceptions.RequestException as exc:
-            raise connection_error(exc, request_id, f"{method} {path}", base_url=self.base_url) from exc
-        if log.isEnabledFor(logging.INFO):
-            log.info(
-                "%s %s -> %d in %.1f ms (request id %s)",
-                method, path, response.status_code, (time.monotonic() - started) * 1000, request_id,
+        prepared = _PreparedRequest()
+        prepared.prepare_method(method)
+        prepared.prepare_url(f"{self.base_url}{path}", params)
+        prepared.prepare_headers(all_headers)  # no prepare_auth: a user:password@ in base_url is never sent
+        prepared.prepare_body(data, None)
+        limit = self.resolve_timeout(timeout)
+        retried = idempotent is not None
+        deadline_at = self._deadline_at() if retried else None
+        what = f"{method} {path}"
+        attempt = 0
+        while True:
+            response = self._attempt(
+                prepared.copy(), limit, deadline_at, stream, what, request_id, what, idempotent, attempt
             )
-        return response, request_id
+            if response is None:
+                attempt += 1
+                continue
+            status = response.status_code
+            if retried and status in RETRY_STATUSES and not (is_answer is not None and is_answer(response)):
+                error_obj = self._route_error(response, request_id)
+                if self._retries_status(what, error_obj, bool(idempotent), attempt, deadline_at):
+                    attempt += 1
+                    continue
+                raise error_obj
+            return response, request_id
 
     def _route_error(self, response: requests.Response, request_id: str) -> APIStatusError:
         """The typed error of a failed answer outside ``/rpc``; the response is closed."""

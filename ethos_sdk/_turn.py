@@ -196,6 +196,7 @@ class TurnStream(_Closing):
 
         if timeout is not None:
             send.setdefault("timeout", left())
+            client = client.chat._ending_by(deadline)  # chat.send below, retries included, ends in time
         try:
             if session_id is None:
                 receipt = client.chat.send(text, **send)

@@ -460,3 +460,61 @@ def test_an_unknown_ethos_log_value_is_reported_not_ignored() -> None:
     )
     assert done.returncode == 0 and done.stdout.strip() == "[]"
     assert "ETHOS_LOG='verbose' is not used: set it to 'debug' or 'info'" in done.stderr
+
+
+# -- a turn's timeout bounds its chat.send, retries included ------------------------------------------
+
+
+def _refusing_url() -> str:
+    """A loopback port nobody listens on: every connection is refused, so chat.send is retried."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("how", ["ask", "stream"])
+def test_a_turns_send_makes_no_retry_that_would_outlast_its_timeout(how: str) -> None:
+    with EthosClient(_refusing_url(), api_key=FAKE_KEY, max_retries=2) as client:
+        waits: List[float] = []
+        client._transport.sleep = waits.append
+        turn = client.chat.ask if how == "ask" else client.chat.stream
+        with pytest.raises(APIConnectionError, match="could not connect"):
+            turn("hi", timeout=0.3)  # the first backoff (0.375-0.5 s) would already pass it
+        assert waits == []
+        # With room left, a refused send is still retried (it cannot have reached the server).
+        with pytest.raises(APIConnectionError, match="could not connect"):
+            turn("hi", timeout=60)
+        assert len(waits) == 2
+        assert client._transport.ends_by is None  # the bound was the turn's, not the client's
+
+
+def test_a_turns_send_keeps_the_clients_own_shorter_deadline() -> None:
+    with EthosClient(_refusing_url(), api_key=FAKE_KEY, max_retries=2, deadline=0.3) as client:
+        waits: List[float] = []
+        client._transport.sleep = waits.append
+        with pytest.raises(APIConnectionError):
+            client.chat.ask("hi", timeout=60)
+        assert waits == []
+
+
+def test_a_send_bounded_by_a_turn_says_which_limit_passed() -> None:
+    def silent(conn: socket.socket, request: Request, server: RawServer) -> None:
+        server.hold(conn)
+
+    with RawServer(silent) as server:
+        client = EthosClient(server.url, api_key=FAKE_KEY, max_retries=0)
+        bounded = client.chat._ending_by(time.monotonic() + 0.3)
+        with pytest.raises(APITimeoutError, match="time left of the operation"):
+            bounded.chat.send("hi")
+        with pytest.raises(APITimeoutError, match="deadline=0.3"):  # not "raise timeout=": it was not the limit
+            client.with_options(deadline=0.3).sessions.list()
+
+
+def test_deadline_reads_an_answer_that_closes_its_connection() -> None:
+    def once(conn: socket.socket, request: Request, server: RawServer) -> None:
+        conn.sendall(response_bytes("200 OK", PAGE))  # says "Connection: close", then closes
+
+    with RawServer(once) as server:
+        client = EthosClient(server.url, api_key=FAKE_KEY, deadline=5, max_retries=0)
+        for _ in range(3):
+            assert client.sessions.list() == {"items": [], "nextCursor": None}

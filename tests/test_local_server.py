@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
-from typing import Any, Dict, Iterator, List, Optional
+import time
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -21,6 +26,7 @@ from ethos_sdk.errors import (
     PermissionDeniedError,
 )
 from ethos_sdk.testing import LocalEthosServer
+from ethos_sdk.testing.__main__ import server_options
 from ethos_sdk.testing._scopes import ALL_SCOPES, COOKIE_ONLY, SCOPE_TABLE
 
 TIMEOUT = 10
@@ -423,15 +429,27 @@ def test_delay_responses(server: LocalEthosServer) -> None:
 # ------------------------------------------------------------------------ CLI
 
 
-def test_cli_prints_credentials_and_exits_on_ctrl_c() -> None:
+@contextlib.contextmanager
+def running_cli(*flags: str) -> Iterator[List[str]]:
+    """Run ``python -m ethos_sdk.testing --port 0 <flags>``; yield its banner; Ctrl-C must end it with 0."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "ethos_sdk.testing", "--port", "0"],
+        [sys.executable, "-m", "ethos_sdk.testing", "--port", "0", *flags],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(5)]
+        yield [process.stdout.readline() for _ in range(6)]
+        process.send_signal(signal.SIGINT)
+        assert process.wait(TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(TIMEOUT)
+
+
+def test_cli_prints_credentials_and_exits_on_ctrl_c() -> None:
+    with running_cli() as lines:
         base_url = lines[0].strip().rsplit(" ", 1)[1]
         key = lines[2].strip().rsplit(" ", 1)[1]
         login = lines[3].strip().rsplit(" ", 1)[1]
@@ -439,9 +457,144 @@ def test_cli_prints_credentials_and_exits_on_ctrl_c() -> None:
         assert key.startswith("sk-ethos-") and login.startswith(f"{base_url}/auth/exchange?t=")
         with EthosClient(base_url, api_key=key, origin=base_url, timeout=TIMEOUT) as client:
             assert client.sessions.list()["items"] == []
-        process.send_signal(signal.SIGINT)
-        assert process.wait(TIMEOUT) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(TIMEOUT)
+
+
+# ---------------------------------------------------------------- connections
+
+
+def _request(method: str, path: str, headers: Dict[str, str], body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def _exchange(sock: socket.socket, request: bytes) -> Tuple[int, Dict[str, str], int]:
+    """Send ``request`` on ``sock``; return the answer's status, headers and how many reads it took."""
+    sock.sendall(request)
+    data = b""
+    reads = 0
+    length: Optional[int] = None
+    while length is None or len(data) < length:
+        chunk = sock.recv(1 << 20)
+        assert chunk, f"the server closed the connection after {data[:200]!r}"
+        data += chunk
+        reads += 1
+        if length is None and b"\r\n\r\n" in data:
+            head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+            headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])}
+            length = data.index(b"\r\n\r\n") + 4 + int(headers["content-length"])
+    return int(head[0].split()[1]), headers, reads
+
+
+def test_each_answer_arrives_whole_and_errors_keep_the_connection(server: LocalEthosServer) -> None:
+    # An answer written as headers then body waited ~40 ms for the client's
+    # delayed ACK (Nagle); a connection closed after an error cost a reconnect.
+    # Every answer must arrive in one piece, on the same connection.
+    rpc = {"Authorization": f"Bearer {server.api_key}", "Origin": server.origin, "Content-Type": "application/json"}
+    cookie = {"Cookie": f"ethos_auth={server.web_token}"}
+    steps = [
+        ("ok", _request("POST", "/rpc/sessions/list", rpc, b'{"json":{}}'), 200),
+        ("experimental namespace", _request("POST", "/rpc/nope/thing", rpc, b'{"json":{}}'), 403),
+        ("unknown session", _request("POST", "/rpc/sessions/get", rpc, b'{"json":{"id":"missing"}}'), 404),
+        ("download outside the workdir", _request("GET", "/documents/download?path=../x", cookie), 403),
+        ("download of a missing file", _request("GET", "/documents/download?path=none.txt", cookie), 404),
+        ("avatar of nobody", _request("GET", "/api/personalities/nobody/avatar", cookie), 404),
+        ("metrics without a key", _request("GET", "/metrics", {}), 401),
+        ("ok again", _request("POST", "/rpc/sessions/list", rpc, b'{"json":{}}'), 200),
+    ]
+    host, port = server.base_url.rsplit("/", 1)[1].rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        for what, request, expected in steps:
+            status, headers, reads = _exchange(sock, request)
+            assert status == expected, what
+            assert headers.get("connection", "").lower() != "close", what
+            assert reads == 1, f"{what}: the answer came in {reads} pieces"
+
+
+def test_clients_leaving_mid_answer_leave_no_traceback(server: LocalEthosServer, client: EthosClient,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # Answers are buffered until flushed: a client gone before the flush must
+    # end its connection quietly, not print the server's traceback.
+    session_id = client.chat.send("hello")["sessionId"]
+    auth = {"Authorization": f"Bearer {server.api_key}", "Origin": server.origin,
+            "Content-Type": "application/json", "Cookie": f"ethos_auth={server.web_token}"}
+    host, port = server.base_url.rsplit("/", 1)[1].rsplit(":", 1)
+    for method, path in (("GET", f"/sse/sessions/{session_id}"), ("GET", "/sse/system"), ("POST", "/rpc/sessions/list")):
+        for i in range(10):
+            sock = socket.create_connection((host, int(port)), timeout=TIMEOUT)
+            sock.sendall(_request(method, path, auth, b"{}"))
+            if i % 2:
+                time.sleep(0.02)  # leave after the server started answering
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()  # a reset, as a killed client leaves
+    assert client.sessions.list(limit=1)["items"][0]["id"] == session_id
+    time.sleep(0.3)  # let the handlers of the reset connections finish
+    assert "Traceback" not in capsys.readouterr().err
+
+
+SURFACE_FLAGS = {
+    "--system-ping-interval": ("system_ping_interval", "0.25", 0.25),
+    "--goal-poll-interval": ("goal_poll_interval", "0.1", 0.1),
+    "--goal-step-delay": ("goal_step_delay", "0", 0.0),
+    "--slow-goal-step-delay": ("slow_goal_step_delay", "0.02", 0.02),
+    "--documents-dir": ("documents_dir", "docs-here", "docs-here"),
+}
+
+
+def test_cli_flags_are_the_servers_options(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [part for flag, (_, text, _) in SURFACE_FLAGS.items() for part in (flag, text)]
+    options = server_options(argv)
+    expected = {name: value for name, _, value in SURFACE_FLAGS.values()}
+    assert options == {"host": "127.0.0.1", "port": 3000, **expected}
+    accepted = inspect.signature(LocalEthosServer).parameters
+    assert set(options) <= set(accepted)
+    # Options not given are left out: the server's own defaults apply.
+    assert server_options([]) == {"host": "127.0.0.1", "port": 3000}
+    with pytest.raises(SystemExit):
+        server_options(["--help"])
+    shown = capsys.readouterr().out
+    for flag in SURFACE_FLAGS:
+        assert flag in shown
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--system-ping-interval", "0"], "above 0"),
+        (["--goal-poll-interval", "-1"], "above 0"),
+        (["--goal-step-delay", "-0.5"], "0 or more"),
+        (["--slow-goal-step-delay", "soon"], "not a number of seconds"),
+        (["--goal-poll-interval", "nan"], "above 0"),
+    ],
+)
+def test_cli_refuses_bad_seconds(argv: List[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        server_options(argv)
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_refuses_a_file_as_documents_dir(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "notes.txt"
+    file.write_text("x")
+    with pytest.raises(SystemExit):
+        server_options(["--documents-dir", str(file)])
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_cli_serves_documents_and_pings_as_told(tmp_path: Any) -> None:
+    (tmp_path / "researcher").mkdir()
+    (tmp_path / "researcher" / "report.txt").write_bytes(b"from the folder given")
+    with running_cli("--documents-dir", str(tmp_path), "--system-ping-interval", "0.05") as lines:
+        base_url = lines[0].strip().rsplit(" ", 1)[1]
+        login = lines[3].strip().rsplit(" ", 1)[1]
+        assert lines[4].strip().endswith(str(tmp_path / "researcher"))
+        with EthosClient.from_login_url(login, timeout=TIMEOUT) as client:
+            assert client.documents.download("report.txt").content == b"from the folder given"
+            cookie = {"Cookie": f"ethos_auth={client._transport.credentials.secret}"}
+        # The first frame of /sse/system is a ping: within the read timeout with
+        # the interval given (the default, 25 s, would outlast it).
+        with requests.get(f"{base_url}/sse/system", headers=cookie, stream=True, timeout=TIMEOUT) as response:
+            assert response.status_code == 200
+            first = next(line for line in response.iter_lines() if line.startswith(b"data: "))
+        assert json.loads(first[6:]) == {"type": "ping"}

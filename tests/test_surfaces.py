@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, cast
 
 import pytest
+import requests
 import responses
+import urllib3.exceptions
 
 from ethos_sdk import (
     APIConnectionError,
@@ -31,6 +33,7 @@ from ethos_sdk import (
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitError,
 )
 from ethos_sdk._surfaces import MAX_AVATAR_BYTES, avatar_content_type, filename_from_disposition
 from ethos_sdk.testing import LocalEthosServer
@@ -651,3 +654,163 @@ def test_a_closed_client_refuses_every_route_beside_rpc(server: LocalEthosServer
         with pytest.raises(ClientClosedError, match="closed"):
             stream = call()
             next(iter(stream))  # the streams connect on first use
+
+
+# -------------------------------------------------------------------- retries
+
+RETRY_BASE = "http://127.0.0.1:3999"
+BUSY_TEXT = "<html>502 Bad Gateway</html>"
+HEALTHY = {"status": "ok", "uptime": 1.0, "gateway": {"status": "ok", "adapters": [], "lastHeartbeatAgeSec": 10}}
+
+# Each read beside /rpc: (name, URL it GETs, the successful answer's body, how to call it, what it returns).
+ROUTE_READS: List[Any] = [
+    ("health", "/healthz", json.dumps(HEALTHY), lambda c: c.health()["status"], "ok"),
+    ("metrics", "/metrics", "ethos_sessions 1\n", lambda c: c.metrics(), "ethos_sessions 1\n"),
+    ("avatar", "/api/personalities/p1/avatar", PNG, lambda c: c.personalities.avatar("p1"), PNG),
+    (
+        "download", "/documents/download", b"file bytes",
+        lambda c: c.documents.download("notes.txt").content, b"file bytes",
+    ),
+]
+
+
+def _retrying_client(auth: str = "key", **options: Any) -> tuple[EthosClient, List[float]]:
+    """A client whose retry waits are recorded instead of slept."""
+    if auth == "key":
+        client = EthosClient(RETRY_BASE, api_key=FAKE_KEY, max_retries=2, **options)
+    else:
+        client = EthosClient(RETRY_BASE, cookie="c" * 64, max_retries=2, **options)
+    waits: List[float] = []
+    client._transport.sleep = waits.append
+    return client, waits
+
+
+@pytest.mark.parametrize("deadline", [None, 30.0])
+@pytest.mark.parametrize("name, path, body, call, expected", ROUTE_READS, ids=[r[0] for r in ROUTE_READS])
+def test_route_reads_retry_transient_statuses_like_rpc_reads(
+    name: str, path: str, body: Any, call: Any, expected: Any, deadline: Optional[float]
+) -> None:
+    client, waits = _retrying_client("key" if name in ("health", "metrics") else "cookie", deadline=deadline)
+    with client, responses.RequestsMock() as mock:
+        mock.get(RETRY_BASE + path, status=502, body=BUSY_TEXT)
+        mock.get(RETRY_BASE + path, status=503, json={"ok": False, "code": "UNAVAILABLE", "error": "busy"},
+                 headers={"Retry-After": "1.5"})
+        mock.get(RETRY_BASE + path, status=200, body=body)
+        assert call(client) == expected
+        ids = {c.request.headers["x-request-id"] for c in mock.calls}
+        assert len(mock.calls) == 3
+    assert len(waits) == 2 and 0.3 <= waits[0] <= 0.5 and waits[1] == 1.5  # backoff, then Retry-After
+    assert len(ids) == 1  # one logical call, one request id across attempts
+
+
+@pytest.mark.parametrize("name, path, body, call, expected", ROUTE_READS, ids=[r[0] for r in ROUTE_READS])
+def test_route_reads_give_up_after_max_retries(name: str, path: str, body: Any, call: Any, expected: Any) -> None:
+    client, waits = _retrying_client("key" if name in ("health", "metrics") else "cookie")
+    with client, responses.RequestsMock() as mock:
+        for _ in range(3):
+            mock.get(RETRY_BASE + path, status=504, body="gateway timeout")
+        with pytest.raises(InternalServerError, match="gateway timeout"):
+            call(client)
+        assert len(mock.calls) == 3
+    assert len(waits) == 2
+
+
+def test_a_degraded_health_answer_is_returned_at_once_not_retried() -> None:
+    client, waits = _retrying_client()
+    degraded = {**HEALTHY, "status": "degraded"}
+    with client, responses.RequestsMock() as mock:
+        mock.get(f"{RETRY_BASE}/healthz", status=503, json=degraded)
+        assert client.health()["status"] == "degraded"
+        assert len(mock.calls) == 1
+    assert waits == []
+
+
+def test_a_proxy_503_before_the_health_answer_is_retried() -> None:
+    client, waits = _retrying_client()
+    degraded = {**HEALTHY, "status": "degraded"}
+    with client, responses.RequestsMock() as mock:
+        mock.get(f"{RETRY_BASE}/healthz", status=503, body="<html>proxy down</html>")
+        mock.get(f"{RETRY_BASE}/healthz", status=503, json=degraded)
+        assert client.health()["status"] == "degraded"
+        assert len(mock.calls) == 2
+    assert len(waits) == 1
+
+
+def test_route_reads_wait_no_longer_than_retry_after_allows_or_the_deadline() -> None:
+    client, waits = _retrying_client()
+    with client, responses.RequestsMock() as mock:
+        mock.get(f"{RETRY_BASE}/metrics", status=429, body="slow down", headers={"Retry-After": "3600"})
+        with pytest.raises(RateLimitError) as info:
+            client.metrics()
+        assert len(mock.calls) == 1
+    assert info.value.retry_after == 3600 and waits == []
+    hurried, waits = _retrying_client(deadline=2.0)
+    with hurried, responses.RequestsMock() as mock:
+        mock.get(f"{RETRY_BASE}/metrics", status=503, body="busy", headers={"Retry-After": "5"})
+        with pytest.raises(InternalServerError):
+            hurried.metrics()  # waiting 5 s would pass the 2 s deadline: raised at once
+        assert len(mock.calls) == 1
+    assert waits == []
+
+
+def test_route_reads_retry_a_reset_connection() -> None:
+    def flaky(conn: socket.socket, request: Request, server: RawServer) -> None:
+        if server.count("/healthz") == 1:
+            reset(conn)  # the first attempt's connection is reset before any answer
+            return
+        conn.sendall(response_bytes("200 OK", json.dumps(HEALTHY).encode()))
+
+    raw = RawServer(flaky)
+    try:
+        with EthosClient(raw.url, api_key=FAKE_KEY, max_retries=2) as client:
+            waits: List[float] = []
+            client._transport.sleep = waits.append
+            assert client.health()["status"] == "ok"
+    finally:
+        raw.stop()
+    assert raw.count("/healthz") == 2 and len(waits) == 1
+
+
+def _refused(url: str) -> requests.exceptions.ConnectionError:
+    reason = urllib3.exceptions.NewConnectionError(None, "Connection refused")  # type: ignore[arg-type]
+    return requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, url, reason))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE"])
+def test_avatar_writes_are_sent_again_only_when_they_cannot_have_left(method: str) -> None:
+    url = f"{RETRY_BASE}/api/personalities/p1/avatar"
+
+    def write(client: EthosClient) -> Any:
+        if method == "POST":
+            return client.personalities.set_avatar("p1", PNG)
+        return client.personalities.delete_avatar("p1")
+
+    client, waits = _retrying_client("cookie")
+    with client, responses.RequestsMock() as mock:
+        mock.add(method, url, status=503, body="busy")
+        with pytest.raises(InternalServerError):
+            write(client)
+        assert len(mock.calls) == 1  # an answer means it may have been done: never sent again
+        mock.add(method, url, body=requests.exceptions.ConnectionError(
+            urllib3.exceptions.ProtocolError("Connection aborted.")))
+        with pytest.raises(APIConnectionError):
+            write(client)
+        assert len(mock.calls) == 2  # cut after sending: it may have arrived
+        mock.add(method, url, body=_refused(url))
+        mock.add(method, url, json={"avatarUrl": "/api/personalities/p1/avatar"} if method == "POST" else {"ok": True})
+        write(client)
+        assert len(mock.calls) == 4  # refused: it never left, so it is sent again
+    assert len(waits) == 1
+
+
+def test_streams_and_login_are_not_retried_by_the_transport() -> None:
+    client, waits = _retrying_client()
+    with client, responses.RequestsMock() as mock:
+        mock.get(f"{RETRY_BASE}/auth/exchange", status=503, body="busy")
+        with pytest.raises(InternalServerError):
+            client.login("t" * 20)  # a login token is good for one use: never sent twice
+        mock.get(f"{RETRY_BASE}/sse/sessions/s1", status=503, body="busy")
+        with pytest.raises(InternalServerError):
+            client._transport.get("/sse/sessions/s1", stream=True)  # the streams reconnect by themselves
+        assert len(mock.calls) == 2
+    assert waits == []

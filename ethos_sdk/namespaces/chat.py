@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence, cast
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence, cast
 
 from typing_extensions import Literal
 
@@ -10,6 +10,9 @@ from .._turn import EventCallback, TurnResult, TurnStream, ask, stream_turn
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.chat import Attachment, Ok, SteerResult, TurnReceipt
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from .._client import EthosClient
 
 __all__ = ["Chat"]
 
@@ -134,6 +137,24 @@ class Chat(Namespace):
 
     # -- following a turn (not procedures: chat.send plus the session's event stream) --
 
+    def _ending_by(self, moment: Optional[float]) -> EthosClient:
+        """A client like this one whose calls are all over by ``moment`` (a ``time.monotonic()`` value).
+
+        :meth:`ask` and :meth:`stream` send the message through it, so that
+        every attempt of ``chat.send``, the waits between them and the reading
+        of its answer end within the turn's ``timeout``: a retry whose wait
+        would pass it is not made. The client's own ``deadline``, when
+        shorter, still applies. ``None`` (no timeout), or a closed client
+        (whose ``send`` raises by itself), gives this namespace's client.
+        """
+        client = self._client
+        if moment is None or client._transport.closed or client._transport.pool.closed:
+            return client
+        derived = client.with_options()
+        transport = derived._transport
+        transport.ends_by = moment if transport.ends_by is None else min(transport.ends_by, moment)
+        return derived
+
     def stream(
         self,
         text: str,
@@ -160,8 +181,9 @@ class Chat(Namespace):
             personality_id: the personality that answers.
             on_event: called with each event of the turn as it arrives.
             timeout: seconds the whole operation may take -- sending the
-                message, connecting the stream and waiting for the end of the
-                turn; then :class:`~ethos_sdk.APITimeoutError` is raised (the
+                message (every attempt, and only the retries whose wait fits
+                in what is left), connecting the stream and waiting for the
+                end of the turn; then :class:`~ethos_sdk.APITimeoutError` is raised (the
                 turn keeps running on the server: :meth:`abort` stops it).
                 ``None``: no limit.
 

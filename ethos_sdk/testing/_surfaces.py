@@ -472,7 +472,8 @@ def serve_surface(handler: "_Handler", url: "SplitResult") -> bool:
 
 
 def _error(handler: "_Handler", status: int, code: str, message: Tuple[str, str]) -> NoReturn:
-    handler.close_connection = True  # the body may not have been read
+    if int(handler.headers.get("Content-Length") or 0) > 0:
+        handler.close_connection = True  # the body may not have been read; a GET's connection is kept
     handler._send_json(
         status, {"ok": False, "code": code, "error": message[0], "action": message[1], "requestId": handler.request_id}
     )
