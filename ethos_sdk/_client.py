@@ -121,8 +121,9 @@ class EthosClient:
             ``(connect, read)``; ``None`` waits forever. Default ``(5, 60)``.
             Every method also takes ``timeout=`` for one call. A server that
             trickles its answer is bounded by ``deadline``, not by ``timeout``.
-        deadline: seconds one procedure call may take in all: every attempt,
-            the waits between retries and reading the answer. Default ``None``:
+        deadline: seconds one call may take in all (a procedure, or a read
+            beside ``/rpc`` such as :meth:`health`): every attempt, the waits
+            between retries and reading the answer. Default ``None``:
             no bound beyond ``timeout`` and ``max_retries``. When it passes, the
             call raises :class:`~ethos_sdk.APITimeoutError`.
         max_retries: how many times a failed call is sent again (default 2).

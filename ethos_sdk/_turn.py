@@ -18,8 +18,9 @@ the real server:
   (see :mod:`ethos_sdk.stream`), the turn is gone and will never finish, so
   iteration ends at once with :class:`~ethos_sdk.StreamError` and the
   turn's ``state`` is ``"lost"``.
-* ``timeout`` bounds everything: the send (its HTTP timeout is what is left),
-  the stream's connection and the wait for the end of the turn.
+* ``timeout`` bounds everything: the send (its HTTP timeout, its retries and
+  their waits all end by the turn's deadline), the stream's connection and the
+  wait for the end of the turn.
 """
 
 from __future__ import annotations
