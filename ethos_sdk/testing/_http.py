@@ -554,6 +554,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._not_found()
         self._stream(session_id)
 
+    def _start_event_stream(self) -> None:
+        """The headers of every SSE answer, as the real server writes them (sent with the first chunk)."""
+        self.close_connection = True
+        self.send_response(200)
+        for name, value in (
+            ("access-control-allow-credentials", "true"),
+            ("cache-control", "no-cache"),
+            ("connection", "keep-alive"),
+            ("content-type", "text/event-stream"),
+            ("transfer-encoding", "chunked"),
+            ("vary", "Origin"),
+            ("x-request-id", self.request_id),
+        ):
+            self.send_header(name, value)
+        self.end_headers()
+
     def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode("ascii") + data + b"\r\n")
         self.wfile.flush()
@@ -572,19 +588,7 @@ class _Handler(BaseHTTPRequestHandler):
         last_event_id = int(raw_last) if re.fullmatch(r"\d+", raw_last) else 0
         server = self.server
         drop_after = server.faults.take_stream_drop()
-        self.close_connection = True
-        self.send_response(200)
-        for name, value in (
-            ("access-control-allow-credentials", "true"),
-            ("cache-control", "no-cache"),
-            ("connection", "keep-alive"),
-            ("content-type", "text/event-stream"),
-            ("transfer-encoding", "chunked"),
-            ("vary", "Origin"),
-            ("x-request-id", self.request_id),
-        ):
-            self.send_header(name, value)
-        self.end_headers()
+        self._start_event_stream()
         self._write_chunk(b"data: " + _dumps({"type": "stream_meta", "requestId": self.request_id}) + b"\n\n")
         subscription, replay = server.state.hub.subscribe(session_id, last_event_id)
         written = 0

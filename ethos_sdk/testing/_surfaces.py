@@ -570,19 +570,8 @@ def _prometheus_text(state: "State") -> bytes:
 
 
 def _stream_headers(handler: "_Handler") -> None:
-    handler.close_connection = True
-    handler.send_response(200)
-    for name, value in (
-        ("access-control-allow-credentials", "true"),
-        ("cache-control", "no-cache"),
-        ("connection", "keep-alive"),
-        ("content-type", "text/event-stream"),
-        ("transfer-encoding", "chunked"),
-        ("vary", "Origin"),
-        ("x-request-id", handler.request_id),
-    ):
-        handler.send_header(name, value)
-    handler.end_headers()
+    """Start an SSE answer and send its headers now: these streams may stay silent a while."""
+    handler._start_event_stream()
     handler.wfile.flush()
 
 
