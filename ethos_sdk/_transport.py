@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import random
+import socket
 import time
 from datetime import timedelta as _timedelta
 from typing import Any, Callable, Mapping
@@ -334,16 +335,17 @@ DEFAULT_MAX_CONNECTIONS = 100
 _READ_CHUNK = 64 * 1024
 
 
-def _socket_of(response: requests.Response) -> Any:
-    """The socket under a streamed response, or ``None`` when it cannot be reached."""
-    raw: Any = response.raw
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The socket under a streamed response: to bound its reads, or shut it down from another thread."""
+    raw: Any = getattr(response, "raw", None)
     sock = getattr(getattr(raw, "_connection", None), "sock", None)
-    if sock is None:
-        try:  # http.client.HTTPResponse -> BufferedReader -> SocketIO -> socket
-            sock = raw._fp.fp.raw._sock
-        except AttributeError:
-            return None
-    return sock if hasattr(sock, "settimeout") else None
+    if isinstance(sock, socket.socket):
+        return sock
+    try:  # http.client.HTTPResponse -> BufferedReader -> SocketIO -> socket
+        sock = raw._fp.fp.raw._sock
+    except AttributeError:
+        return None
+    return sock if isinstance(sock, socket.socket) else None
 
 
 def _read_limit(timeout: Timeout) -> float | None:

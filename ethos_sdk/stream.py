@@ -92,7 +92,7 @@ import requests
 import sseclient
 import urllib3.exceptions
 
-from ._transport import backoff_delay
+from ._transport import _socket_of, backoff_delay
 from .errors import APIConnectionError, APIStatusError, NotFoundError, StreamError, UnexpectedResponseError
 from .types.events import StreamEvent
 
@@ -355,20 +355,6 @@ def iter_sse_events(response: requests.Response) -> Iterator[sseclient.Event]:
 def _sse_events(response: requests.Response) -> Iterator[sseclient.Event]:
     """The events of an SSE body; raises :class:`_BodyEnded` at its end (a cut-off frame is dropped)."""
     return _FrameParser(_normalised_line_endings(_body_chunks(response))).events()
-
-
-def _socket_of(response: requests.Response) -> Optional[socket.socket]:
-    """The socket under a streamed response, to shut it down from another thread."""
-    raw: Any = getattr(response, "raw", None)
-    connection = getattr(raw, "_connection", None)
-    sock = getattr(connection, "sock", None)
-    if isinstance(sock, socket.socket):
-        return sock
-    try:  # http.client.HTTPResponse -> BufferedReader -> SocketIO -> socket
-        sock = raw._fp.fp.raw._sock
-    except AttributeError:
-        return None
-    return sock if isinstance(sock, socket.socket) else None
 
 
 def _set_read_timeout(response: Optional[requests.Response], seconds: float) -> None:

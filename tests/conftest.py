@@ -39,6 +39,13 @@ def _clean_ethos_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     yield
 
 
+def mypy_strict(path: Path) -> tuple[str, int]:
+    """``mypy --strict`` over one file (the package as installed, not re-checked): its report and exit status."""
+    api = pytest.importorskip("mypy.api")
+    out, _, status = api.run(["--strict", "--follow-imports=silent", "--no-incremental", str(path)])
+    return out, status
+
+
 _REPORT: list[str] = []
 
 

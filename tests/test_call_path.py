@@ -33,7 +33,7 @@ from ethos_sdk.errors import ClientClosedError as ClientClosedFromErrors
 from ethos_sdk.testing import LocalEthosServer
 
 from .adversarial_servers import RawServer, Request, response_bytes
-from .conftest import FAKE_KEY, ROOT, report
+from .conftest import FAKE_KEY, ROOT, mypy_strict, report
 
 PAGE = b'{"json":{"items":[],"nextCursor":null}}'
 NETRC_PASSWORD = "netrc-password-never-sent"
@@ -393,7 +393,6 @@ def test_with_raw_response_refuses_what_has_no_single_answer(local: LocalEthosSe
 
 
 def test_with_raw_response_types_check(tmp_path: Path) -> None:
-    api = pytest.importorskip("mypy.api")
     good = tmp_path / "good.py"
     good.write_text(
         "from ethos_sdk import EthosClient, RawResponse, with_raw_response\n"
@@ -410,10 +409,9 @@ def test_with_raw_response_types_check(tmp_path: Path) -> None:
         "def f(client: EthosClient) -> int:\n"
         "    return with_raw_response(client.sessions.list)(limit='one').parse()\n"
     )
-    flags = ["--strict", "--follow-imports=silent", "--no-incremental"]
-    out, _, status = api.run([*flags, str(good)])
+    out, status = mypy_strict(good)
     assert status == 0, out
-    out, _, status = api.run([*flags, str(wrong)])
+    out, status = mypy_strict(wrong)
     assert status == 1 and "\"limit\"" in out and "nextCursor" in out and "expected \"int\"" in out, out
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List
 
-import pytest
 
 from ethos_sdk.types.events import KNOWN_EVENT_TYPES, StreamEvent
+
+from .conftest import mypy_strict
 
 
 def describe(event: StreamEvent) -> str:
@@ -37,7 +38,6 @@ def test_narrowing_works_at_run_time() -> None:
 
 
 def test_mypy_narrows_by_type(tmp_path: Path) -> None:
-    api = pytest.importorskip("mypy.api")
     wrong = tmp_path / "wrong.py"
     wrong.write_text(
         "from ethos_sdk.types.events import StreamEvent\n"
@@ -46,8 +46,7 @@ def test_mypy_narrows_by_type(tmp_path: Path) -> None:
         "        return event['toolName']\n"  # done has no toolName: must be an error
         "    return ''\n"
     )
-    here = Path(__file__)
-    out, _, status = api.run(["--strict", "--follow-imports=silent", "--no-incremental", str(here)])
+    out, status = mypy_strict(Path(__file__))
     assert status == 0, out
-    out, _, status = api.run(["--strict", "--follow-imports=silent", "--no-incremental", str(wrong)])
+    out, status = mypy_strict(wrong)
     assert status == 1 and "toolName" in out, out
