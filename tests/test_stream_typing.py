@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List
 
-
 from ethos_sdk.types.events import KNOWN_EVENT_TYPES, StreamEvent
 
 from .conftest import mypy_strict
