@@ -181,6 +181,8 @@ def _format_path(path: Any) -> str:
 
 _NOT_SENT = object()
 _NOT_PARAMETERS = frozenset({"self", "timeout", "extra_headers"})
+
+
 def _snake(key: str) -> str:
     # Compiled on first use (re caches it), not at import: only a 400 needs it.
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
