@@ -10,6 +10,7 @@ The tree:
     |- APIConnectionError            the server could not be reached or the connection broke
     |  `- APITimeoutError            no answer within the timeout
     |- UnexpectedResponseError       a 2xx answer that is not the oRPC envelope
+    |- ResponseTooLargeError         an answer or one event larger than the client's limit
     |- StreamError                   the event stream broke in a way a reconnect cannot mend
     |- TurnError                     an agent turn ended with an ``error`` event
     `- APIStatusError                the server answered with an error status
@@ -42,6 +43,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "UnexpectedResponseError",
+    "ResponseTooLargeError",
     "StreamError",
     "TurnError",
     "APIStatusError",
@@ -150,6 +152,30 @@ class UnexpectedResponseError(EthosError):
         if self.request_id:
             parts.append(f"request id {self.request_id}")
         return " — ".join(parts)
+
+
+class ResponseTooLargeError(EthosError):
+    """The server sent more than the client accepts: an answer over ``max_response_bytes``,
+    or one event over ``max_event_bytes``.
+
+    Reading stopped at the limit (decompressed bytes count), so memory stays
+    bounded whatever the server sends. ``limit`` is the limit in bytes and
+    ``what`` names what was too large. Raise the limit on the client
+    (``EthosClient(max_response_bytes=...)``) or for one call if the answer is
+    really expected to be that large.
+    """
+
+    def __init__(self, message: str, *, limit: int, what: str = "answer", request_id: str | None = None) -> None:
+        super().__init__(redact(message))
+        self.message = redact(message)
+        self.limit = limit
+        self.what = what
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        if self.request_id:
+            return f"{self.message} (request id {self.request_id})"
+        return self.message
 
 
 class StreamError(EthosError):
