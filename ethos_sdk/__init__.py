@@ -35,6 +35,9 @@ from .errors import (
     ResponseTooLargeError,
     StreamError,
     TurnError,
+    TurnPaused,
+    ApprovalRequired,
+    QuestionAsked,
     UnexpectedResponseError,
 )
 
@@ -70,6 +73,9 @@ __all__ = [
     "ResponseTooLargeError",
     "StreamError",
     "TurnError",
+    "TurnPaused",
+    "ApprovalRequired",
+    "QuestionAsked",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",

@@ -13,6 +13,9 @@ The tree:
     |- ResponseTooLargeError         an answer or one event larger than the client's limit
     |- StreamError                   the event stream broke in a way a reconnect cannot mend
     |- TurnError                     an agent turn ended with an ``error`` event
+    |  `- TurnPaused                 the turn waits for a person (it goes on running)
+    |     |- ApprovalRequired        a tool call waits for approval
+    |     `- QuestionAsked           the agent asked a question
     `- APIStatusError                the server answered with an error status
        |- BadRequestError            400 (validation failures carry ``issues``)
        |- AuthenticationError        401
@@ -46,6 +49,9 @@ __all__ = [
     "ResponseTooLargeError",
     "StreamError",
     "TurnError",
+    "TurnPaused",
+    "ApprovalRequired",
+    "QuestionAsked",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
@@ -196,6 +202,30 @@ class TurnError(EthosError):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}" if self.code else self.message
+
+
+class TurnPaused(TurnError):
+    """The turn waits for a person, and nothing was set to answer for them.
+
+    Raised by ``client.chat.ask`` as soon as the request arrives. The turn is
+    *not* stopped: it stays parked on the server. ``request`` is what it waits
+    on (answer it there) and ``turn`` is the :class:`~ethos_sdk.TurnStream`,
+    still following the turn, whose ``result()`` runs it to its end once the
+    request is answered.
+    """
+
+    def __init__(self, message: str, *, request: Any, turn: Any) -> None:
+        super().__init__(message)
+        self.request = request
+        self.turn = turn
+
+
+class ApprovalRequired(TurnPaused):
+    """A tool call of the turn needs approval (``tool.approval_required``); ``request`` is an ``ApprovalRequest``."""
+
+
+class QuestionAsked(TurnPaused):
+    """The agent asked the user a question (``clarify.request``); ``request`` is a ``Question``."""
 
 
 def _format_path(path: Any) -> str:
