@@ -16,7 +16,7 @@ this script shows the tool call going through unasked, and says so.
 
 from ethos_sdk import PermissionDeniedError
 
-from ethos_env import connect, using_local_server
+from ethos_sdk.testing import connect, uses_local_server
 
 DENY = {"terminal"}  # tools this script refuses; everything else is allowed once
 
@@ -45,7 +45,7 @@ with connect() as client:
                 print("turn ended:", event["type"])
 
     if asked == 0:
-        if using_local_server():
+        if uses_local_server():
             print("The local test server runs tools without asking, so there was nothing to approve.")
         else:
             print("No approval was asked for: this server let the tool run without one.")

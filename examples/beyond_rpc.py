@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Tuple
 
 from ethos_sdk import EthosClient
-from ethos_env import using_local_server
+from ethos_sdk.testing import uses_local_server
 
 
 def tiny_png() -> bytes:
@@ -37,7 +37,7 @@ def tiny_png() -> bytes:
 @contextlib.contextmanager
 def clients() -> Iterator[Tuple[EthosClient, Optional[EthosClient], Optional[Path]]]:
     """An API-key client, a cookie client (or None) and, locally, the documents folder to fill."""
-    if not using_local_server():
+    if not uses_local_server():
         token = os.environ.get("ETHOS_WEB_TOKEN")
         with EthosClient() as key:
             if not token:

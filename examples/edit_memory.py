@@ -8,7 +8,7 @@ user). memory.write replaces the whole store, so edit what memory.get returned.
 
 import sys
 
-from ethos_env import connect
+from ethos_sdk.testing import connect
 
 with connect() as client:
     if len(sys.argv) > 1:

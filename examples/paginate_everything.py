@@ -6,10 +6,10 @@
 the same filters, so a small ``limit`` just means more, smaller requests.
 """
 
-from ethos_env import connect, using_local_server
+from ethos_sdk.testing import connect, uses_local_server
 
 with connect() as client:
-    if using_local_server():
+    if uses_local_server():
         for n in range(5):  # something to page through
             client.chat.ask(f"note {n}")
 

@@ -6,7 +6,7 @@ Uses the server in ETHOS_BASE_URL / ETHOS_API_KEY / ETHOS_ORIGIN, or a local
 test server when ETHOS_BASE_URL is unset.
 """
 
-from ethos_env import connect
+from ethos_sdk.testing import connect
 
 with connect() as client:
     print("Server:", client.base_url)

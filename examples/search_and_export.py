@@ -6,12 +6,12 @@
 import sys
 from pathlib import Path
 
-from ethos_env import connect, using_local_server
+from ethos_sdk.testing import connect, uses_local_server
 
 word = sys.argv[1] if len(sys.argv) > 1 else "deploy"
 
 with connect() as client:
-    if using_local_server():
+    if uses_local_server():
         # A fresh local server has no history: make a session to find.
         client.chat.ask(f"How do I {word} a static site?")
 

@@ -9,7 +9,7 @@ asks for something it needs a tool for.
 
 import json
 
-from ethos_env import connect
+from ethos_sdk.testing import connect
 
 PROMPT = "Look up today's top news headline on the web and quote it. USE_TOOL:web_search"
 

@@ -1,8 +1,11 @@
 """Every example runs, against the local test server, and prints what its docstring promises.
 
-Each script runs in its own interpreter with every ``ETHOS_*`` variable
-removed, so ``examples/ethos_env.py`` starts a ``LocalEthosServer``. The
-notebook's code cells run in order in one interpreter, as a kernel would.
+Each script is copied alone into an empty folder and run there, in its own
+interpreter with every ``ETHOS_*`` variable removed, so
+``ethos_sdk.testing.connect`` starts a ``LocalEthosServer``: an example that
+needed a file beside it, or the examples folder on ``sys.path``, fails here as
+it would for a user who copied it. The notebook's code cells run the same way,
+in order in one interpreter, as a kernel would.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +33,7 @@ if importlib.util.find_spec("ethos_sdk.testing") is None:  # pragma: no cover
 def _env() -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ETHOS_")}
     env["PYTHONUNBUFFERED"] = "1"
+    env.pop("PYTHONPATH", None)  # the installed package only, as a user has it
     return env
 
 
@@ -48,11 +53,15 @@ def _run(args: List[str], cwd: Path) -> str:
 
 
 def run_example(name: str, cwd: Path, *args: str) -> str:
-    return _run([str(EXAMPLES / name), *args], cwd)
+    """Copy ``examples/<name>`` alone into ``cwd`` (an empty folder) and run it there."""
+    assert not any(cwd.iterdir()), "the example must start in an empty folder"
+    copy = cwd / name
+    shutil.copyfile(EXAMPLES / name, copy)
+    return _run([str(copy), *args], cwd)
 
 
 def test_every_example_has_a_test() -> None:
-    scripts = {p.name for p in EXAMPLES.glob("*.py")} - {"ethos_env.py"}
+    scripts = {p.name for p in EXAMPLES.glob("*.py")}
     tested = {
         "quickstart.py",
         "stream_chat_with_tools.py",
@@ -130,13 +139,18 @@ def test_notebook_is_nbformat_4_and_runs(tmp_path: Path) -> None:
     assert notebook["nbformat"] == 4
     cells = notebook["cells"]
     assert all(c["cell_type"] in ("markdown", "code") and "source" in c for c in cells)
+    ids = [c.get("id") for c in cells]  # nbformat 4.5 wants an id per cell, or it warns and adds random ones
+    assert notebook["nbformat_minor"] >= 5
+    assert all(isinstance(i, str) and re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", i) for i in ids), ids
+    assert len(set(ids)) == len(ids)
     code = [c for c in cells if c["cell_type"] == "code"]
     assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
-    # Run the cells in order in one interpreter, the way a kernel started in examples/ would.
+    # Run the cells in order in one interpreter, the way a kernel started in an empty folder would.
+    copy = tmp_path / "stream_a_turn.ipynb"
+    shutil.copyfile(EXAMPLES / "stream_a_turn.ipynb", copy)
     runner = (
-        "import json, sys\n"
-        f"sys.path.insert(0, {str(EXAMPLES)!r})\n"
-        f"cells = json.load(open({str(EXAMPLES / 'stream_a_turn.ipynb')!r}, encoding='utf-8'))['cells']\n"
+        "import json\n"
+        "cells = json.load(open('stream_a_turn.ipynb', encoding='utf-8'))['cells']\n"
         "scope = {'__name__': '__main__'}\n"
         "for cell in cells:\n"
         "    if cell['cell_type'] == 'code':\n"

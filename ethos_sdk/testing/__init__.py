@@ -10,10 +10,14 @@
 
 Standard library only; it listens on loopback unless told otherwise. From a
 shell: ``python -m ethos_sdk.testing --port 3000``.
+
+:func:`connect` gives code that should run anywhere (examples, notebooks) the
+server in ``ETHOS_BASE_URL`` when there is one, and a local server otherwise.
 """
 
 from __future__ import annotations
 
+from ._connect import connect, uses_local_server
 from ._server import Faults, LocalEthosServer
 
-__all__ = ["Faults", "LocalEthosServer"]
+__all__ = ["Faults", "LocalEthosServer", "connect", "uses_local_server"]
