@@ -359,19 +359,35 @@ class EthosClient:
         idempotent: bool = False,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool = True,
     ) -> Any:
         """Call any procedure by its contract name and return its output untyped.
 
-        This reaches procedures the SDK has no method for yet (a newer server)::
+        ``input`` is sent as it is (``None`` is JSON ``null``), with the wire
+        keys of the contract (``personalityId``, not ``personality_id``)::
 
-            client.call("sessions.list", {"limit": 1})
+            client.call("sessions.list", {"limit": 1, "personalityId": "engineer"})
 
-        ``input`` is sent as it is (``None`` is JSON ``null``). Set
-        ``idempotent=True`` for a procedure that changes nothing, so that it is
-        retried like the SDK's own reads.
+        Before sending, the name and the input keys are checked against the
+        procedures this SDK has methods for: a misspelt name or a key the
+        procedure does not take (which the server would silently ignore)
+        raises :class:`~ethos_sdk.InvalidCallError` naming what was probably
+        meant, and nothing is sent. ``strict=False`` skips that check, to reach
+        a procedure or a key of a server newer than the SDK. (The first checked
+        call builds the SDK's table of procedures, once per process.)
+
+        Set ``idempotent=True`` for a procedure that changes nothing, so that
+        it is retried like the SDK's own reads.
+
+        Raises:
+            InvalidCallError: with ``strict``, an unknown procedure or input key.
         """
         if not procedure or procedure.startswith(".") or procedure.endswith("."):
             raise ConfigurationError(f"not a procedure name: {procedure!r} (like 'sessions.list')")
+        if strict:
+            from ._procedures import check_call
+
+            check_call(procedure, input)
         return self._transport.rpc(
             procedure, input, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers
         )

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EthosError",
     "ConfigurationError",
+    "InvalidCallError",
     "ClientClosedError",
     "APIConnectionError",
     "APITimeoutError",
@@ -100,6 +101,31 @@ class ConfigurationError(EthosError, ValueError):
     Raised at construction time, before anything is sent, with a message that
     says how to fix it.
     """
+
+
+class InvalidCallError(ConfigurationError):
+    """:meth:`~ethos_sdk.EthosClient.call` was given a procedure or an input key the SDK does not know.
+
+    Nothing was sent. ``suggestions`` holds the names the SDK thinks were
+    meant (a procedure, or the wire keys for ``unknown_keys``). For a server
+    newer than the SDK, ``call(..., strict=False)`` sends it anyway.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        procedure: str,
+        suggestions: Sequence[str] = (),
+        unknown_keys: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message)
+        self.procedure = procedure
+        """The procedure name as given."""
+        self.suggestions = list(suggestions)
+        """What was probably meant: procedure names, or wire keys."""
+        self.unknown_keys = list(unknown_keys)
+        """The input keys the procedure does not take (empty for an unknown procedure)."""
 
 
 class ClientClosedError(EthosError):
