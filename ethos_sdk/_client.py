@@ -20,7 +20,7 @@ from ._auth import (
     token_from_login,
 )
 from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT, Credentials, Transport
-from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from .errors import AuthenticationError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -92,9 +92,16 @@ def _check_base_url(value: str) -> str:
     return base
 
 
-def _check_deadline(deadline: float | None) -> None:
-    if deadline is not None and not deadline > 0:
-        raise ConfigurationError(f"deadline must be a number of seconds above 0, or None; got {deadline!r}")
+def _check_deadline(deadline: Any) -> float | None:
+    """``deadline`` as seconds (a float) or None, or :class:`ConfigurationError` saying what is accepted."""
+    if isinstance(deadline, tuple):
+        raise ConfigurationError(
+            f"deadline is one number of seconds for the whole call (or None), not a pair; got {deadline!r}. "
+            "A (connect, read) pair is what timeout= takes"
+        )
+    checked = check_timeout(deadline, "deadline")
+    assert not isinstance(checked, tuple)
+    return checked
 
 
 class EthosClient:
@@ -175,7 +182,8 @@ class EthosClient:
         base = _check_base_url(base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
-        _check_deadline(deadline)
+        timeout = check_timeout(timeout)
+        deadline = _check_deadline(deadline)
         if max_connections < 1:
             raise ConfigurationError("max_connections must be 1 or more")
         if api_key is not None and cookie is not None:
@@ -234,14 +242,17 @@ class EthosClient:
         :class:`~ethos_sdk.ClientClosedError` too.
 
         Raises:
-            ConfigurationError: ``max_retries`` below 0 or ``deadline`` not above 0.
+            ConfigurationError: ``max_retries`` below 0, or a ``timeout`` or
+                ``deadline`` that is not a number of seconds above 0 (or None).
             ClientClosedError: this client is closed.
         """
         self._transport.check_open()
         if not isinstance(max_retries, NotGiven) and max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
+        if not isinstance(timeout, NotGiven):
+            timeout = check_timeout(timeout)
         if not isinstance(deadline, NotGiven):
-            _check_deadline(deadline)
+            deadline = _check_deadline(deadline)
         derived = type(self).__new__(type(self))
         derived.client_id = self.client_id
         derived._transport = self._transport.derive(

@@ -22,7 +22,7 @@ import requests
 import urllib3.exceptions
 
 from . import _envelope
-from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -565,7 +565,8 @@ class Transport:
         return headers, request_id
 
     def resolve_timeout(self, timeout: Timeout | NotGiven) -> Timeout:
-        return self.timeout if isinstance(timeout, NotGiven) else timeout
+        """The client's timeout, or the one given for this call once checked (:func:`check_timeout`)."""
+        return self.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
 
     # -- lifetime ------------------------------------------------------------
 
@@ -634,7 +635,7 @@ class Transport:
         store["content-length"] = ("Content-Length", str(len(body)))
         headers: Any = _CaseInsensitiveDict()
         headers._store = store
-        limit = self.timeout if isinstance(timeout, NotGiven) else timeout
+        limit = self.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
         deadline_at = self._deadline_at()
         what = "POST " + path
         attempt = 0

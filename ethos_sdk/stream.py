@@ -93,7 +93,15 @@ import sseclient
 import urllib3.exceptions
 
 from ._transport import _socket_of, backoff_delay
-from .errors import APIConnectionError, APIStatusError, NotFoundError, StreamError, UnexpectedResponseError
+from ._types import check_timeout
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    ConfigurationError,
+    NotFoundError,
+    StreamError,
+    UnexpectedResponseError,
+)
 from .types.events import StreamEvent
 
 if TYPE_CHECKING:
@@ -419,8 +427,10 @@ class _ReconnectingStream(_Closing):
         max_reconnects: int,
         extra_headers: Optional[Mapping[str, str]],
     ) -> None:
-        if idle_timeout <= 0 or connect_timeout <= 0:
-            raise ValueError("idle_timeout and connect_timeout must be positive")
+        for name, seconds in (("idle_timeout", idle_timeout), ("connect_timeout", connect_timeout)):
+            if seconds is None or isinstance(seconds, tuple):  # one wait each, never "no limit"
+                raise ConfigurationError(f"{name} must be one number of seconds above 0; got {seconds!r}")
+            check_timeout(seconds, name)
         if max_reconnects < 0:
             raise ValueError("max_reconnects must be 0 or more")
         self._client = client
