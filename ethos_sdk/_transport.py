@@ -202,6 +202,11 @@ def connection_error(
             "not given",
             request_id=request_id,
         )
+    from ._not_ethos import tls_mismatch  # only a failed call gets here
+
+    mismatch = tls_mismatch(exc, base_url)
+    if mismatch is not None:
+        return APIConnectionError(f"{what}: {mismatch}", request_id=request_id)
     detail = redact(f"{type(exc).__name__}: {exc}")
     if _is_timeout(exc):
         return APITimeoutError(
@@ -308,6 +313,13 @@ def status_error(
         inner = body["error"]
         code = inner["code"] if isinstance(inner.get("code"), str) else None
         message = str(inner.get("message") or "")
+    hint = hint_for(status, code, message, auth_mode=auth_mode, procedure=procedure)
+    if code is None:
+        from ._not_ethos import not_ethos_status
+
+        foreign = not_ethos_status(status, text, response.headers.get("content-type"), response.url or "", procedure)
+        if foreign is not None:
+            message, hint = foreign
     if not message:
         snippet = " ".join(text.split())[:200]
         message = snippet or (response.reason or "empty body")
@@ -321,7 +333,7 @@ def status_error(
         code=code,
         action=action,
         issues=issues,
-        hint=hint_for(status, code, message, auth_mode=auth_mode, procedure=procedure),
+        hint=hint,
         request_id=header_request_id or body_request_id or request_id,
         body=body,
         text=text,
@@ -836,8 +848,11 @@ class Transport:
             return _envelope.decode_output(envelope)
         except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
             text = content[:2000].decode("utf-8", errors="replace")
+            from ._not_ethos import not_ethos_answer
+
+            foreign = not_ethos_answer(text, response.headers.get("content-type"), response.url or "")
             raise UnexpectedResponseError(
-                f"the answer is not an oRPC envelope ({exc}); is base_url an Ethos server?",
+                foreign or f"the answer is not an oRPC envelope ({exc}); is base_url an Ethos server?",
                 status=response.status_code,
                 text=text,
                 request_id=request_id,

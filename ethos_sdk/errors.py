@@ -179,7 +179,9 @@ class UnexpectedResponseError(EthosError):
 
     def __str__(self) -> str:
         parts = [f"{self.status}: {self.message}"]
-        if self.text:
+        from ._not_ethos import looks_like_html  # a web page is not quoted: its message says what it was
+
+        if self.text and not looks_like_html(self.text, None):
             parts.append(f"body starts {redact(self.text[:200])!r}")
         if self.request_id:
             parts.append(f"request id {self.request_id}")

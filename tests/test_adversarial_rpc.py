@@ -223,7 +223,8 @@ def test_a_proxys_html_error_page_is_a_typed_error_with_status_and_text() -> Non
     error = read_error.value
     assert error.status == 502 and error.code is None and "502 Bad Gateway" in error.text
     assert "502 Bad Gateway" in str(error)
-    assert "Sign in" in str(odd.value)
+    assert "Sign in" in odd.value.text and "Sign in" not in str(odd.value)  # the page is kept, not quoted
+    assert "does not look like Ethos" in str(odd.value)
     assert (reads, sends) == (3, 1)
     fault(f"proxy HTML pages: 502 -> InternalServerError (read sent {reads}x, chat.send {sends}x); "
           "200 HTML -> UnexpectedResponseError", faults=reads + sends + 1, calls=3)

@@ -113,7 +113,7 @@ def test_a_503_that_is_not_the_health_answer_raises() -> None:
     with EthosClient("http://127.0.0.1:3999", api_key=FAKE_KEY, max_retries=0) as client:
         with responses.RequestsMock() as mock:
             mock.get("http://127.0.0.1:3999/healthz", status=503, body="<html>proxy down</html>")
-            with pytest.raises(InternalServerError, match="proxy down"):
+            with pytest.raises(InternalServerError, match="a proxy or load balancer answered"):
                 client.health()
 
 

@@ -161,8 +161,9 @@ def test_bodies_that_are_not_the_servers_json_still_raise_by_status(
 def test_success_that_is_not_an_envelope_is_an_unexpected_response(client: EthosClient) -> None:
     with responses.RequestsMock() as mock:
         mock.post(LIST_URL, body="<html>portal login</html>", content_type="text/html")
-        with pytest.raises(UnexpectedResponseError, match="portal login"):
+        with pytest.raises(UnexpectedResponseError, match="does not look like Ethos") as caught:
             client.sessions.list()
+    assert caught.value.text == "<html>portal login</html>" and "portal login" not in str(caught.value)
 
 
 def test_redirect_is_refused_not_followed(client: EthosClient) -> None:
