@@ -320,6 +320,12 @@ def status_error(
         foreign = not_ethos_status(status, text, response.headers.get("content-type"), response.url or "", procedure)
         if foreign is not None:
             message, hint = foreign
+    else:
+        from ._wording import sdk_wording
+
+        ours = sdk_wording(message, action, procedure)
+        if ours is not None:
+            hint = f"{hint}; {ours}" if hint else ours
     if not message:
         snippet = " ".join(text.split())[:200]
         message = snippet or (response.reason or "empty body")
