@@ -43,6 +43,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._pagination import PageIterator
     from ._response import RawResponse, with_raw_response
     from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
     from .stream import EventStream
@@ -88,6 +89,7 @@ __all__ = [
     "InternalServerError",
     "RawResponse",
     "with_raw_response",
+    "PageIterator",
     "__version__",
 ]
 
@@ -113,6 +115,10 @@ def __getattr__(name: str) -> Any:
         from . import surface_streams
 
         return getattr(surface_streams, name)
+    if name == "PageIterator":
+        from ._pagination import PageIterator
+
+        return PageIterator
     if name == "Download":
         from ._surfaces import Download
 

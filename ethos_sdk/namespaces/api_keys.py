@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Sequence, cast
+from typing import Mapping, Sequence, cast
 
-from .._pagination import iterate_pages
+from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.api_keys import ApiKey, ApiKeyPage, ApiKeyScope, NewApiKey, RevokeResult
 from ._base import Namespace
@@ -96,7 +96,7 @@ class ApiKeys(Namespace):
         limit: int | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
-    ) -> Iterator[ApiKey]:
+    ) -> PageIterator[ApiKey]:
         """Every API key, fetching pages of ``limit`` as the loop needs them::
 
             for key in client.api_keys.list_all():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Sequence, cast
+from typing import Mapping, Sequence, cast
 
-from .._pagination import iterate_pages
+from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.mcp import (
     AddServerResult,
@@ -281,7 +281,7 @@ class MCP(Namespace):
         limit: int | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
-    ) -> Iterator[ServerTool]:
+    ) -> PageIterator[ServerTool]:
         """Every tool of an MCP server, fetching pages of ``limit`` as the loop needs them::
 
             for tool in client.mcp.server_tools_all(personality_id, "github"):

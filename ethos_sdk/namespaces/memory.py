@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, cast
+from typing import Mapping, cast
 
-from .._pagination import iterate_pages
+from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.memory import (
     HistoryBlob,
@@ -79,7 +79,7 @@ class Memory(Namespace):
         user_id: str | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
-    ) -> Iterator[MemoryFile]:
+    ) -> PageIterator[MemoryFile]:
         """Every memory store of a personality, fetching pages as the loop needs them::
 
             for file in client.memory.list_all("researcher"):
@@ -245,7 +245,7 @@ class Memory(Namespace):
         limit: int | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
-    ) -> Iterator[HistoryEntry]:
+    ) -> PageIterator[HistoryEntry]:
         """Every recorded change matching the filters, fetching pages as the loop needs them::
 
             for entry in client.memory.history_all("researcher", source="dream"):

@@ -8,14 +8,14 @@ server refuses it to any API key with 403, so use cookie authentication
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Sequence, Union, cast
+from typing import Mapping, Sequence, Union, cast
 
 from .. import _surfaces
 from .._surfaces import AvatarImage
 
 from typing_extensions import Literal
 
-from .._pagination import iterate_pages
+from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.personalities import (
     CandidateApproval,
@@ -93,7 +93,7 @@ class Personalities(Namespace):
         limit: int | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
-    ) -> Iterator[Personality]:
+    ) -> PageIterator[Personality]:
         """Every personality, fetching pages of ``limit`` as the loop needs them::
 
             for personality in client.personalities.list_all():

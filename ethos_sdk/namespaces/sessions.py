@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, cast
+from typing import Mapping, cast
 
 from typing_extensions import Literal
 
-from .._pagination import iterate_pages
+from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..types.sessions import (
     CompactionResult,
@@ -70,7 +70,7 @@ class Sessions(Namespace):
         personality_id: str | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
-    ) -> Iterator[Session]:
+    ) -> PageIterator[Session]:
         """Every session matching the filters, fetching pages of ``limit`` as the loop needs them::
 
             for session in client.sessions.list_all(q="deploy"):
