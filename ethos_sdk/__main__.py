@@ -23,19 +23,19 @@ from typing import List, Sequence
 from . import EthosClient, EthosError, __version__
 from ._auth import is_loopback, read_token_file, token_file_path
 from ._catalog import compare, sdk_procedures, server_procedures
-from .errors import NotFoundError
+from .errors import ConfigurationError, NotFoundError
 
 
 def _client(args: argparse.Namespace) -> EthosClient:
     if args.api_key is not None:
         if not args.shapes:
-            raise SystemExit(
-                "check-server compares names from the server's OpenAPI document, which the "
+            raise ConfigurationError(
+                "it compares names from the server's OpenAPI document, which the "
                 "server gives to the web cookie only: pass --cookie <web token>, or add "
                 "--shapes to check answers with the API key."
             )
         if args.cookie is not None:
-            raise SystemExit("check-server: pass either --cookie or --api-key, not both")
+            raise ConfigurationError("pass either --cookie or --api-key, not both")
         return EthosClient(args.base_url, api_key=args.api_key, origin=args.origin)
     cookie = args.cookie
     base_url = args.base_url
@@ -46,11 +46,17 @@ def _client(args: argparse.Namespace) -> EthosClient:
         base_url = probe.base_url
         probe.close()
     if not cookie:
-        raise SystemExit(
-            "check-server needs cookie authentication: the server serves its OpenAPI "
-            "document to the web cookie only. Pass --cookie <web token> (the content of "
-            "the web-token file in the Ethos data directory), or run it on the server's "
-            "machine, where that file is found."
+        where = (
+            f"looked for {token_file_path()}: not there, or readable by others"
+            if is_loopback(base_url)
+            else "the server is not on this machine, so no local token file is used"
+        )
+        raise ConfigurationError(
+            "it needs cookie authentication: the server serves its OpenAPI document to the "
+            "web cookie only. Pass --cookie <web token> (the content of the web-token file "
+            "in the server's state directory: $ETHOS_STATE_DIR/web-token, by default "
+            "~/.ethos/web-token), or run it on the server's machine with ETHOS_STATE_DIR set "
+            f"as the server has it ({where})."
         )
     return EthosClient(base_url, cookie=cookie, origin=args.origin)
 

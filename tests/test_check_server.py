@@ -74,9 +74,34 @@ def test_command_explains_a_refusal_and_exits_2(wire_dir: Path, capsys: pytest.C
     assert "Missing auth cookie" in err and "stale" not in err
 
 
-def test_command_without_a_cookie_says_how_to_get_one() -> None:
-    with pytest.raises(SystemExit, match="--cookie"):
-        main(["check-server", "--base-url", "https://ethos.example.com"])
+def test_command_without_a_cookie_says_how_to_get_one_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-server", "--base-url", "https://ethos.example.com"]) == 2
+    err = capsys.readouterr().err
+    assert "--cookie" in err and "ETHOS_STATE_DIR" in err and "not on this machine" in err
+
+
+def test_command_on_this_machine_without_a_token_file_names_where_it_looked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ETHOS_STATE_DIR", str(tmp_path / "state"))
+    assert main(["check-server", "--base-url", "http://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "state" / "web-token") in err and "ETHOS_STATE_DIR" in err
+
+
+def test_the_command_line_exit_status_without_shapes_is_2_when_it_cannot_run(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ETHOS_")}
+    env["ETHOS_STATE_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "ethos_sdk", "check-server", "--base-url", "http://127.0.0.1:9"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("check-server: ")
 
 
 # -- check-server --shapes: the answers of the read-only procedures ------------
@@ -184,9 +209,9 @@ def test_shapes_with_a_revoked_key_cannot_run_and_keeps_the_key_secret(
     assert key not in captured.out + captured.err
 
 
-def test_an_api_key_without_shapes_says_the_names_need_the_cookie() -> None:
-    with pytest.raises(SystemExit, match="--shapes"):
-        main(["check-server", "--base-url", BASE, "--api-key", "sk-ethos-" + "a" * 40])
+def test_an_api_key_without_shapes_says_the_names_need_the_cookie(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-server", "--base-url", BASE, "--api-key", "sk-ethos-" + "a" * 40]) == 2
+    assert "--shapes" in capsys.readouterr().err
 
 
 def test_the_shape_check_calls_only_reads(contract: dict[str, Any]) -> None:
@@ -206,9 +231,9 @@ def test_help_documents_shapes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--shapes" in text and "read-only" in text and "expected X, got Y" in text
 
 
-def test_an_api_key_and_a_cookie_together_are_refused() -> None:
-    with pytest.raises(SystemExit, match="not both"):
-        main(["check-server", "--shapes", "--base-url", BASE, "--api-key", "sk-ethos-" + "a" * 40, "--cookie", "c"])
+def test_an_api_key_and_a_cookie_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-server", "--shapes", "--base-url", BASE, "--api-key", "sk-ethos-" + "a" * 40, "--cookie", "c"]) == 2
+    assert "not both" in capsys.readouterr().err
 
 
 def test_the_same_finding_in_many_list_items_is_printed_once_with_a_count() -> None:
