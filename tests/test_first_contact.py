@@ -116,3 +116,19 @@ def test_connect_with_base_url_is_a_plain_client(monkeypatch: pytest.MonkeyPatch
         assert type(client) is EthosClient
         assert client.base_url == server.base_url
         assert client.sessions.list(limit=1)["items"] is not None
+
+
+def test_type_checkers_find_the_installed_package_from_outside_the_checkout(tmp_path: Path) -> None:
+    """``pip install -e .`` (the README's command) must not hide the package from mypy behind an import hook."""
+    pytest.importorskip("mypy")
+    setup = (ROOT / "setup.cfg").read_text(encoding="utf-8")
+    assert "[editable_wheel]\n" in setup and "mode = compat" in setup
+    script = tmp_path / "mine.py"
+    script.write_text("from ethos_sdk import EthosClient\n\nprint(EthosClient)\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH")}
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=skip", "--no-incremental", str(script)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Cannot find implementation" not in done.stdout
