@@ -34,7 +34,8 @@ extensions = [
 exclude_patterns = ["_build", "_inventories"]
 templates_path: list[str] = []
 html_theme = "alabaster"
-html_static_path: list[str] = []
+html_static_path: list[str] = ["_static"]
+html_css_files = ["ethos.css"]  # field tables that fit the content column
 
 autodoc_typehints = "description"
 autodoc_typehints_description_target = "documented_params"

@@ -221,3 +221,17 @@ def test_every_public_typed_dict_has_an_entry(built: Built) -> None:
                 explained += sum(1 for row in rows if len(row) > 4 and row[4])
     assert missing == []
     report(f"docs: {fields} TypedDict fields listed, {explained} with a meaning from their docstring")
+
+
+def test_the_field_tables_fit_the_content_column(built: Built) -> None:
+    """Issue 22: a fixed-layout table with wrapping cells, whatever the length of a type name."""
+    page = built.page("reference/namespaces/sessions.html")
+    assert 'class="ethos-fields' in page and "ethos.css" in page
+    css = (built.out / "_static" / "ethos.css").read_text(encoding="utf-8")
+    assert "table-layout: fixed" in css and "width: 100%" in css and "overflow-wrap: anywhere" in css
+
+
+def test_the_chat_page_lists_the_methods_most_used_first(built: Built) -> None:
+    page = built.page("reference/namespaces/chat.html")
+    order = [page.index(f'id="ethos_sdk.namespaces.chat.Chat.{name}"') for name in ("ask", "stream", "send", "steer", "abort")]
+    assert order == sorted(order)

@@ -52,6 +52,21 @@ def _underline(title: str, char: str) -> str:
     return f"{title}\n{char * len(title)}\n"
 
 
+_BY_USE = {"ethos_sdk.namespaces.chat.Chat": ["ask", "stream", "send", "steer", "abort"]}
+"""Namespaces whose methods are listed most used first rather than in source order."""
+
+
+def _ordered_by_use(cls: type, qualname: str, first: List[str]) -> str:
+    """An ``autoclass`` entry listing ``first`` in that order, then the other public methods as in the source."""
+    public = [name for name, value in vars(cls).items() if inspect.isfunction(value) and not name.startswith("_")]
+    missing = [name for name in first if name not in public]
+    if missing:
+        raise RuntimeError(f"{qualname} has no method {missing}: update _BY_USE in docs/_ext/ethos_namespaces.py")
+    order = first + [name for name in public if name not in first]
+    methods = "".join(f"\n   .. automethod:: {qualname}.{name}\n" for name in order)
+    return f".. autoclass:: {qualname}\n{methods}"
+
+
 def _walk(
     namespace: Any, path: str, out: List[str], procedures: List[Tuple[str, str, str, str]], level: int
 ) -> None:
@@ -65,7 +80,11 @@ def _walk(
         found = _procedure(member)
         if found:
             procedures.append((found[0], found[1], f"{path}.{name}", f"{qualname}.{name}"))
-    out.append(f".. autoclass:: {qualname}\n   :members:\n   :member-order: bysource\n")
+    first = _BY_USE.get(qualname)
+    if first is None:
+        out.append(f".. autoclass:: {qualname}\n   :members:\n   :member-order: bysource\n")
+    else:
+        out.append(_ordered_by_use(cls, qualname, first))
     for name, _prop in _namespace_properties(cls):
         child = getattr(namespace, name)
         if isinstance(child, Namespace):

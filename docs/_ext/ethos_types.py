@@ -154,7 +154,8 @@ def typed_dict_entry(module: Any, name: str, docs: Dict[str, Dict[str, str]]) ->
     out += [
         f"{_INDENT}.. list-table:: Fields of ``{name}``",
         f"{_INDENT}   :header-rows: 1",
-        f"{_INDENT}   :widths: 20 30 8 8 34",
+        f"{_INDENT}   :widths: 22 26 9 9 34",
+        f"{_INDENT}   :class: ethos-fields",
         "",
         f"{_INDENT}   * - Field",
         f"{_INDENT}     - Type",
