@@ -145,7 +145,9 @@ class Message(TypedDict):
 
 class TextCardPayload(TypedDict):
     title: NotRequired[str]
+    """A short heading, if the tool gave one."""
     text: str
+    """The body, in Markdown (at most 8,000 characters)."""
 
 
 class TextCard(TypedDict):
@@ -158,8 +160,11 @@ class TextCard(TypedDict):
 
 class CodeCardPayload(TypedDict):
     title: NotRequired[str]
+    """A short heading, often the file name."""
     language: NotRequired[str]
+    """The language to highlight it as (``"python"``, ``"sql"``...)."""
     code: str
+    """The source itself, without Markdown fences (at most 16,000 characters)."""
 
 
 class CodeCard(TypedDict):
@@ -172,8 +177,11 @@ class CodeCard(TypedDict):
 
 class AlertCardPayload(TypedDict):
     severity: Literal["info", "success", "warning", "error"]
+    """How serious it is; the web UI picks the icon and colour from it."""
     title: NotRequired[str]
+    """A short heading, if any."""
     message: str
+    """The notice: a sentence or two (at most 500 characters)."""
 
 
 class AlertCard(TypedDict):
@@ -186,13 +194,18 @@ class AlertCard(TypedDict):
 
 class DetailField(TypedDict):
     label: str
+    """The field's name."""
     value: str
+    """Its value, as text to show."""
 
 
 class DetailCardPayload(TypedDict):
     title: str
+    """What the record is."""
     status: NotRequired[str]
+    """A one-word state (``"open"``, ``"settled"``...)."""
     fields: List[DetailField]
+    """The record's labelled values (1 to 12)."""
 
 
 class DetailCard(TypedDict):
@@ -205,14 +218,20 @@ class DetailCard(TypedDict):
 
 class ListItem(TypedDict):
     id: str
+    """A stable id of the item (not a URL: the web UI makes the link)."""
     name: str
+    """The item's main label."""
     status: NotRequired[Literal["ok", "warn", "error", "neutral"]]
+    """A coarse state, shown as a coloured dot."""
     meta: NotRequired[str]
+    """One short line under the name."""
 
 
 class ItemListCardPayload(TypedDict):
     title: NotRequired[str]
+    """A short heading, if any."""
     items: List[ListItem]
+    """The items (1 to 50), all of one kind of thing."""
 
 
 class ItemListCard(TypedDict):
@@ -227,15 +246,22 @@ class TableColumn(TypedDict):
     key: str
     """The key of this column's value in each row."""
     label: str
+    """The column's header."""
     numeric: NotRequired[bool]
+    """Right-aligned, with figures of equal width."""
 
 
 class DataTableCardPayload(TypedDict):
     title: NotRequired[str]
+    """A short heading, if any."""
     caption: NotRequired[str]
+    """A short note under the table, such as where the data comes from."""
     columns: List[TableColumn]
+    """The columns (1 to 8), in display order."""
     rows: List[Dict[str, Union[str, float, None]]]
+    """The rows (at most 50), each keyed by the columns' ``key``."""
     totals: NotRequired[Dict[str, Union[str, float, None]]]
+    """A summary row, keyed like the rows."""
 
 
 class DataTableCard(TypedDict):
@@ -248,20 +274,29 @@ class DataTableCard(TypedDict):
 
 class ChartPoint(TypedDict):
     x: Union[str, float]
+    """Where the point sits: a category, a number or an ISO date."""
     y: float
+    """The measured value."""
 
 
 class ChartSeries(TypedDict):
     name: str
+    """The series' name in the legend."""
     points: List[ChartPoint]
+    """Its points in order (1 to 200)."""
 
 
 class MetricChartCardPayload(TypedDict):
     title: NotRequired[str]
+    """A short heading, if any."""
     suggestedViz: NotRequired[Literal["line", "bar", "area", "scatter"]]
+    """The kind of chart the tool suggests; the web UI may draw another."""
     xLabel: NotRequired[str]
+    """The x axis' label."""
     yLabel: NotRequired[str]
+    """The y axis' label, with the unit."""
     series: List[ChartSeries]
+    """The series (1 to 4); they share the axes and the unit."""
 
 
 class MetricChartCard(TypedDict):
@@ -274,13 +309,16 @@ class MetricChartCard(TypedDict):
 
 class SuggestedAction(TypedDict):
     label: str
+    """The short text on the button."""
     prompt: str
     """The exact text put into the chat box when the user picks this action."""
 
 
 class RecommendActionsCardPayload(TypedDict):
     question: NotRequired[str]
+    """What the user is asked to choose."""
     actions: List[SuggestedAction]
+    """The follow-ups to pick from (1 to 3); such a card comes last in its turn."""
 
 
 class RecommendActionsCard(TypedDict):
@@ -293,11 +331,13 @@ class RecommendActionsCard(TypedDict):
 
 class CanvasCardPayload(TypedDict):
     title: NotRequired[str]
+    """A short heading, if any."""
     html: str
     """The document body, shown in a sandboxed frame."""
     data: NotRequired[Any]
     """Any JSON value handed to the page."""
     libraries: NotRequired[List[Literal["echarts@1"]]]
+    """Bundled libraries loaded before the page; the server refuses any other name."""
 
 
 class CanvasCard(TypedDict):
