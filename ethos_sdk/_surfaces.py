@@ -468,10 +468,15 @@ def download(
         raise ConfigurationError(
             "path must be a non-empty string: an entry's 'path' from client.documents.list()"
         )
+    into_folder = False
     if isinstance(to, (str, os.PathLike)):
-        folder = Path(to) if Path(to).is_dir() else Path(to).parent
-        if not folder.is_dir():
-            raise ConfigurationError(f"cannot write the download to {str(to)!r}: folder {str(folder)!r} does not exist")
+        try:
+            into_folder = Path(to).is_dir()
+            folder = Path(to) if into_folder else Path(to).parent
+            if not folder.is_dir():
+                raise ConfigurationError(f"cannot write the download to {str(to)!r}: folder {str(folder)!r} does not exist")
+        except OSError as exc:  # a name too long for the file system, say
+            raise ConfigurationError(f"cannot write the download to {str(to)!r}: {exc.strerror or exc}") from exc
     elif to is not None and (isinstance(to, io.TextIOBase) or not callable(getattr(to, "write", None))):
         raise ConfigurationError(
             f"to must be a path, a folder or a binary file opened for writing, not {type(to).__name__}"
@@ -503,7 +508,7 @@ def download(
             )
         if isinstance(to, (str, os.PathLike)):
             target = Path(to)
-            if target.is_dir():
+            if into_folder:
                 target = target / _safe_name(filename, path)
             size = _write_file(response, target, overwrite, request_id, route)
             return Download(

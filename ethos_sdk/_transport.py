@@ -884,9 +884,9 @@ class Transport:
         connection error when the body breaks; ``deadline`` bounds the reading.
         """
         try:
-            self._read_within(response, self._deadline_at(), _read_limit(self.timeout), what, request_id, max_bytes)
+            self._read_within(response, self._deadline_at(), _read_limit(self.timeout), what, request_id or "", max_bytes)
         except _SEND_ERRORS as exc:
-            raise self._failure_error(exc, request_id, what, None) from exc
+            raise connection_error(exc, request_id, what, base_url=self.base_url) from exc
         return response.content
 
     def _read_within(
