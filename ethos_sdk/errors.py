@@ -323,6 +323,9 @@ def name_parameters(error: BaseException, body: Any) -> None:
 class APIStatusError(EthosError):
     """The server answered with an error status.
 
+    ``text``, ``body`` and the message have the API key and cookie of every
+    live client masked (``***``), also after pickling.
+
     Attributes:
         status: the HTTP status code.
         code: the server's error code (``"SESSION_NOT_FOUND"``, ``"FORBIDDEN"``, ...),
@@ -337,9 +340,6 @@ class APIStatusError(EthosError):
         request_id: the ``x-request-id`` of the exchange.
         body: the decoded JSON body, or ``None`` when it was not JSON.
         text: the raw body text.
-
-    ``text``, ``body`` and the message have the API key and cookie of every
-    live client masked (``***``), also after pickling.
         retry_after: seconds the server asked to wait (``Retry-After``), if any.
     """
 
