@@ -338,7 +338,11 @@ try:
     outcome = "returned"
 except Exception as exc:
     outcome = type(exc).__name__
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # this process's own high-water mark (ru_maxrss also counts the parent's, inherited at fork)
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"outcome": outcome, "peak_mb": peak, "seconds": time.monotonic() - started}))
 """
 
