@@ -31,11 +31,14 @@ class InsecureCredentialWarning(UserWarning):
 def is_loopback(url: str) -> bool:
     """True for ``localhost``, ``127.0.0.0/8`` and ``[::1]``: this machine only.
 
+    ``<name>.localhost`` is not counted: the resolver may ask DNS for it, so
+    where it leads is not known.
+
     An IPv4-mapped IPv6 address (``[::ffff:127.0.0.1]``) is judged by the IPv4
     address it maps to, which is where its packets go, on every Python version.
     """
     host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         address = ipaddress.ip_address(host)
@@ -95,10 +98,13 @@ def token_from_login(url_or_token: str) -> str:
 
 
 def check_api_key(api_key: str) -> str:
+    """The key, stripped, when it looks like an Ethos API key and can travel in a header as it is."""
+    from ._safety import check_header_secret
+
     key = api_key.strip()
     if not key.startswith(API_KEY_PREFIX):
         raise ConfigurationError(
             f"an Ethos API key starts with {API_KEY_PREFIX!r}; the value given does not. "
             "Create one in the Ethos web UI (Settings > API keys) or with `ethos api-key create`."
         )
-    return key
+    return check_header_secret(key, "api_key")

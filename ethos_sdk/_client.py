@@ -19,7 +19,8 @@ from ._auth import (
     token_file_path,
     token_from_login,
 )
-from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT, Credentials, Transport
+from ._safety import check_address, check_cookie_value
+from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from .errors import AuthenticationError, ConfigurationError
 
@@ -75,6 +76,7 @@ _warned_plain_http: set[str] = set()
 def _check_base_url(value: str) -> str:
     """``value`` without a trailing slash, or a :class:`ConfigurationError` saying what is wrong."""
     base = value.strip().rstrip("/")
+    check_address(base)  # first: the messages below may show the URL
     parts = urlsplit(base)
     if "://" not in base or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"base_url must start with http:// or https://, got {base!r}")
@@ -90,6 +92,11 @@ def _check_base_url(value: str) -> str:
             f"(base_url={fixed!r}); the SDK adds /rpc and /sse itself"
         )
     return base
+
+
+def _check_max_response_bytes(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"max_response_bytes must be a number of bytes above 0, got {value!r}")
 
 
 def _check_deadline(deadline: Any) -> float | None:
@@ -147,15 +154,24 @@ class EthosClient:
             server (default 100): one per thread calling at the same time, so
             one client serves that many threads without opening and dropping
             connections. Not used with ``session``.
+        max_response_bytes: the largest answer the client reads, in bytes after
+            decompression (default 64 MiB). Reading stops there with
+            :class:`~ethos_sdk.ResponseTooLargeError`, so a broken or hostile
+            server cannot fill the memory. For one call:
+            ``client.with_options(max_response_bytes=...)`` or
+            ``client.call(..., max_response_bytes=...)``.
 
     What the environment says (``HTTP_PROXY``/``HTTPS_PROXY``, ``NO_PROXY``,
     ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``) is read once, when the client is
     made, and honoured as read then. ``~/.netrc`` is never used.
 
     Raises:
-        ConfigurationError: no credential could be found, the API key is
-            malformed, or ``base_url`` is not an http(s) address of the server
-            (one ending in ``/rpc`` or ``/sse`` is refused).
+        ConfigurationError: no credential could be found, the API key or the
+            cookie is malformed (characters a header cannot carry, or ``;``
+            in a cookie), or ``base_url`` is not an http(s) address of the
+            server (one ending in ``/rpc`` or ``/sse`` is refused, and so is
+            one with ``user:password@``, a backslash, a control character or
+            a port outside 1-65535). No message repeats a credential.
 
     Use it as a context manager, or call :meth:`close`, to free its connections::
 
@@ -177,6 +193,7 @@ class EthosClient:
         headers: Mapping[str, str] | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         env = os.environ
         base = _check_base_url(base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL)
@@ -186,6 +203,7 @@ class EthosClient:
         deadline = _check_deadline(deadline)
         if max_connections < 1:
             raise ConfigurationError("max_connections must be 1 or more")
+        _check_max_response_bytes(max_response_bytes)
         if api_key is not None and cookie is not None:
             raise ConfigurationError("pass either api_key or cookie, not both")
 
@@ -216,6 +234,7 @@ class EthosClient:
             headers=headers,
             deadline=deadline,
             max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
         )
 
     def with_options(
@@ -225,6 +244,7 @@ class EthosClient:
         max_retries: int | NotGiven = NOT_GIVEN,
         headers: Mapping[str, str] | None = None,
         deadline: float | None | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
     ) -> EthosClient:
         """A client like this one with other options; this one is left unchanged.
 
@@ -253,10 +273,13 @@ class EthosClient:
             timeout = check_timeout(timeout)
         if not isinstance(deadline, NotGiven):
             deadline = _check_deadline(deadline)
+        if not isinstance(max_response_bytes, NotGiven):
+            _check_max_response_bytes(max_response_bytes)
         derived = type(self).__new__(type(self))
         derived.client_id = self.client_id
         derived._transport = self._transport.derive(
-            timeout=timeout, max_retries=max_retries, headers=headers, deadline=deadline
+            timeout=timeout, max_retries=max_retries, headers=headers, deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         return derived
 
@@ -267,7 +290,7 @@ class EthosClient:
         if cookie is not None:
             if not cookie.strip():
                 raise ConfigurationError("cookie is empty")
-            return Credentials("cookie", cookie.strip())
+            return Credentials("cookie", check_cookie_value(cookie.strip()))
         env_key = os.environ.get("ETHOS_API_KEY")
         if env_key:
             return Credentials("bearer", check_api_key(env_key))
@@ -275,7 +298,7 @@ class EthosClient:
         if is_loopback(base):
             token = read_token_file(token_path)
             if token:
-                return Credentials("cookie", token)
+                return Credentials("cookie", check_cookie_value(token, f"the web token in {token_path}"))
         raise ConfigurationError(
             f"no credential for {base}. Give one of:\n"
             "  - api_key='sk-ethos-...' (or set ETHOS_API_KEY); add origin=... if the key is "
@@ -358,6 +381,7 @@ class EthosClient:
                 request_id=response.headers.get("x-request-id"),
                 hint="is base_url an Ethos server?",
             )
+        check_cookie_value(cookie, "the ethos_auth cookie the server set")
         self._transport.set_credentials(Credentials("cookie", cookie))
 
     # -- calls -------------------------------------------------------------------
@@ -371,6 +395,7 @@ class EthosClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         strict: bool = True,
+        max_response_bytes: int | None = None,
     ) -> Any:
         """Call any procedure by its contract name and return its output untyped.
 
@@ -388,7 +413,8 @@ class EthosClient:
         call builds the SDK's table of procedures, once per process.)
 
         Set ``idempotent=True`` for a procedure that changes nothing, so that
-        it is retried like the SDK's own reads.
+        it is retried like the SDK's own reads. ``max_response_bytes`` replaces
+        the client's limit on the answer's size for this call.
 
         Raises:
             InvalidCallError: with ``strict``, an unknown procedure or input key.
@@ -399,8 +425,11 @@ class EthosClient:
             from ._procedures import check_call
 
             check_call(procedure, input)
+        if max_response_bytes is not None:
+            _check_max_response_bytes(max_response_bytes)
         return self._transport.rpc(
-            procedure, input, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers
+            procedure, input, idempotent=idempotent, timeout=timeout, extra_headers=extra_headers,
+            max_response_bytes=max_response_bytes,
         )
 
     def events(self, session_id: str, **kwargs: Any) -> EventStream:
@@ -494,6 +523,14 @@ class EthosClient:
 
     def __repr__(self) -> str:
         return f"EthosClient(base_url={self.base_url!r}, auth={self.auth_mode!r})"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Refuse ``pickle``, ``copy`` and ``deepcopy``: a copy would carry the credential and share open connections."""
+        raise TypeError(
+            "an EthosClient cannot be pickled or copied: it holds a credential and open "
+            "connections. Make a new EthosClient(...) where you need one (in another process "
+            "too), or use client.with_options(...) for a variant of this one"
+        )
 
     # -- namespaces (built on first use) -----------------------------------------
 

@@ -28,11 +28,12 @@ import json
 import os
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Mapping, Optional, Union, cast
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import requests
 import urllib3.exceptions
 
+from ._safety import download_name, path_segment
 from ._transport import connection_error
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from .errors import APIStatusError, ConfigurationError, UnexpectedResponseError
@@ -241,9 +242,7 @@ def _read_image(image: AvatarImage) -> tuple[bytes, Optional[str]]:
 
 
 def _avatar_path(personality_id: str) -> str:
-    if not isinstance(personality_id, str) or not personality_id:
-        raise ConfigurationError("personality_id must be a non-empty string")
-    return f"/api/personalities/{quote(personality_id, safe='')}/avatar"
+    return f"/api/personalities/{path_segment(personality_id, 'personality_id')}/avatar"
 
 
 def set_avatar(
@@ -386,13 +385,61 @@ def filename_from_disposition(value: Optional[str]) -> Optional[str]:
 
 
 def _safe_name(filename: Optional[str], fallback: str) -> str:
-    """A name to create inside a folder: no directory part, never empty, ``.`` or ``..``."""
-    for candidate in (filename, fallback):
-        if candidate:
-            name = candidate.replace("\\", "/").rsplit("/", 1)[-1].strip()
-            if name not in ("", ".", ".."):
-                return name
-    return "download"
+    """A name to create inside a folder (see :func:`~ethos_sdk._safety.download_name`), or a ConfigurationError."""
+    name = download_name(filename, fallback)
+    if name is None:
+        raise ConfigurationError(
+            f"the server's file name {filename!r} cannot be used as a file name here (a name "
+            "Windows reserves, or nothing left once cleaned): pass to= a file path instead of a folder"
+        )
+    return name
+
+
+def _write_file(
+    response: requests.Response, target: Path, overwrite: bool, request_id: Optional[str], route: str
+) -> int:
+    """Stream the body into a new temporary file beside ``target``, then move it there.
+
+    The temporary file is created exclusively (``O_CREAT | O_EXCL``, never
+    through a symbolic link), so nothing else in the folder can be written
+    through it. Without ``overwrite`` an existing ``target`` is never replaced,
+    not even one that appears while the body arrives. Local failures raise
+    :class:`ConfigurationError` and leave nothing behind.
+    """
+    import tempfile
+
+    if not overwrite and os.path.lexists(target):
+        raise ConfigurationError(
+            f"{str(target)!r} exists already: pass overwrite=True to replace it, or another to="
+        )
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=".ethos-download-", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot write the download into {str(target.parent)!r}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(descriptor, "wb") as sink:
+            size = _write_chunks(response, sink, request_id, route)
+        if overwrite:
+            os.replace(temporary, target)  # a symbolic link at target is replaced, never followed
+        else:
+            try:
+                os.link(temporary, target)  # fails on an existing name: nothing is replaced
+            except FileExistsError:
+                raise ConfigurationError(
+                    f"{str(target)!r} appeared while downloading: pass overwrite=True to replace it"
+                ) from None
+            except OSError:  # no hard links here (some network and FAT file systems)
+                if os.path.lexists(target):
+                    raise ConfigurationError(f"{str(target)!r} exists already: pass overwrite=True") from None
+                os.replace(temporary, target)
+            else:
+                os.unlink(temporary)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot write the download to {str(target)!r}: {exc.strerror or exc}") from exc
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)  # never leave half a file behind
+    return size
 
 
 def _write_chunks(response: requests.Response, sink: IO[bytes], request_id: Optional[str], route: str) -> int:
@@ -414,16 +461,22 @@ def download(
     to: Union[str, "os.PathLike[str]", IO[bytes], None] = None,
     timeout: Timeout | NotGiven = NOT_GIVEN,
     extra_headers: Mapping[str, str] | None = None,
+    overwrite: bool = False,
 ) -> Download:
-    """``GET /documents/download``: into memory, or streamed to ``to``."""
+    """``GET /documents/download``: into memory (within ``max_response_bytes``), or streamed to ``to``."""
     if not isinstance(path, str) or not path:
         raise ConfigurationError(
             "path must be a non-empty string: an entry's 'path' from client.documents.list()"
         )
+    into_folder = False
     if isinstance(to, (str, os.PathLike)):
-        folder = Path(to) if Path(to).is_dir() else Path(to).parent
-        if not folder.is_dir():
-            raise ConfigurationError(f"cannot write the download to {str(to)!r}: folder {str(folder)!r} does not exist")
+        try:
+            into_folder = Path(to).is_dir()
+            folder = Path(to) if into_folder else Path(to).parent
+            if not folder.is_dir():
+                raise ConfigurationError(f"cannot write the download to {str(to)!r}: folder {str(folder)!r} does not exist")
+        except OSError as exc:  # a name too long for the file system, say
+            raise ConfigurationError(f"cannot write the download to {str(to)!r}: {exc.strerror or exc}") from exc
     elif to is not None and (isinstance(to, io.TextIOBase) or not callable(getattr(to, "write", None))):
         raise ConfigurationError(
             f"to must be a path, a folder or a binary file opened for writing, not {type(to).__name__}"
@@ -448,26 +501,16 @@ def download(
         filename = filename_from_disposition(response.headers.get("content-disposition"))
         content_type = response.headers.get("content-type")
         if to is None:
-            try:
-                content = response.content
-            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
-                raise connection_error(exc, request_id, route) from exc
+            content = client._transport.read_limited(response, route, request_id)
             return Download(
                 filename=filename, content_type=content_type, size=len(content),
                 content=content, path=None, request_id=request_id,
             )
         if isinstance(to, (str, os.PathLike)):
             target = Path(to)
-            if target.is_dir():
+            if into_folder:
                 target = target / _safe_name(filename, path)
-            partial = target.with_name(target.name + ".part")
-            try:
-                with partial.open("wb") as sink:
-                    size = _write_chunks(response, sink, request_id, route)
-                os.replace(partial, target)
-            except BaseException:
-                partial.unlink(missing_ok=True)  # never leave half a file behind
-                raise
+            size = _write_file(response, target, overwrite, request_id, route)
             return Download(
                 filename=filename, content_type=content_type, size=size,
                 content=None, path=target, request_id=request_id,

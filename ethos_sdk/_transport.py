@@ -29,15 +29,22 @@ from .errors import (
     APIStatusError,
     APITimeoutError,
     ClientClosedError,
+    ResponseTooLargeError,
     UnexpectedResponseError,
     _register_secret,
     redact,
     status_error_class,
 )
 
-__all__ = ["Transport", "Pool", "Credentials", "DEFAULT_TIMEOUT", "DEFAULT_MAX_CONNECTIONS", "RETRY_STATUSES"]
+__all__ = [
+    "Transport", "Pool", "Credentials", "DEFAULT_TIMEOUT", "DEFAULT_MAX_CONNECTIONS", "RETRY_STATUSES",
+    "DEFAULT_MAX_RESPONSE_BYTES", "dropped_before_answer",
+]
 
 log = logging.getLogger("ethos_sdk")
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""The largest answer read (64 MiB, decompressed): more raises :class:`ResponseTooLargeError`."""
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 60.0)
 """Seconds to connect and to wait for each read of an answer."""
@@ -60,7 +67,7 @@ class Credentials:
     dataclass: ``dataclasses`` costs ~5 ms of ``import ethos_sdk``.)
     """
 
-    __slots__ = ("mode", "secret")
+    __slots__ = ("mode", "secret", "__weakref__")
     __match_args__ = ("mode", "secret")
 
     mode: str  # "bearer" or "cookie"
@@ -92,6 +99,9 @@ class Credentials:
 
     def __repr__(self) -> str:
         return f"Credentials(mode={self.mode!r}, secret='***')"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("the credentials of an EthosClient are not pickled or copied: they hold a secret")
 
 
 def user_agent() -> str:
@@ -174,6 +184,31 @@ def _never_connected(exc: BaseException) -> bool:
     if isinstance(exc, urllib3.exceptions.NewConnectionError):
         return True
     return isinstance(_reason(exc), urllib3.exceptions.NewConnectionError)
+
+
+def dropped_before_answer(exc: BaseException) -> bool:
+    """True when the connection broke before a byte of the answer came back.
+
+    What a pooled keep-alive connection the server had closed looks like when
+    the next request goes out on it (reset, broken pipe, or closed without a
+    status line). ``exc`` is the SDK's error or what it wraps; the causes and
+    arguments under it are searched.
+    """
+    found: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while found:
+        current = found.pop()
+        if id(current) in seen or len(seen) > 32:
+            continue
+        seen.add(id(current))
+        if isinstance(current, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+            return True  # http.client.RemoteDisconnected is a ConnectionResetError
+        if _is_timeout(current) or _never_connected(current):
+            return False
+        found.extend(a for a in current.args if isinstance(a, BaseException))
+        if current.__cause__ is not None:
+            found.append(current.__cause__)
+    return False
 
 
 def _is_timeout(exc: BaseException) -> bool:
@@ -430,8 +465,10 @@ class Pool:
     def __init__(self, base_url: str, session: requests.Session | None, max_connections: int) -> None:
         self.owned = session is None
         if session is None:
+            from ._http import Adapter
+
             session = requests.Session()
-            adapter = requests.adapters.HTTPAdapter(pool_maxsize=max_connections)
+            adapter = Adapter(pool_maxsize=max_connections)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
         if self.owned:
@@ -480,8 +517,11 @@ class Transport:
         deadline: float | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         pool: Pool | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.max_response_bytes = max_response_bytes
+        """The largest answer read, decompressed bytes counted (see :class:`ResponseTooLargeError`)."""
         self.credentials = credentials
         self.origin = origin
         self.timeout = timeout
@@ -511,6 +551,7 @@ class Transport:
         max_retries: int | NotGiven,
         headers: Mapping[str, str] | None,
         deadline: float | None | NotGiven,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
     ) -> Transport:
         """A transport over the same pool and credentials, with other options."""
         derived = Transport(
@@ -522,6 +563,9 @@ class Transport:
             headers={**self.extra_headers, **(headers or {})},
             deadline=self.deadline if isinstance(deadline, NotGiven) else deadline,
             pool=self.pool,
+            max_response_bytes=(
+                self.max_response_bytes if isinstance(max_response_bytes, NotGiven) else max_response_bytes
+            ),
         )
         derived.sleep = self.sleep
         derived.ends_by = self.ends_by
@@ -540,7 +584,7 @@ class Transport:
             "Content-Type": "application/json",
         })
         merged.update(self.extra_headers)
-        _register_secret(self.credentials.secret)  # masked in every error, even when a server echoes it
+        _register_secret(self.credentials)  # masked in every error while in use, even when a server echoes it
         name, value = self.credentials.header()
         merged[name] = value
         origin = self.effective_origin()
@@ -626,10 +670,12 @@ class Transport:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         capture: list[requests.Response] | None = None,
+        max_response_bytes: int | None = None,
     ) -> Any:
         """Call ``procedure`` with ``params`` and return its decoded output.
 
         ``capture``, when given, receives the HTTP response the output was read from.
+        ``max_response_bytes`` replaces the transport's limit for this call.
         """
         if self.closed or self.pool.closed:
             self.check_open()
@@ -663,7 +709,10 @@ class Transport:
             request.url = url
             request.headers = headers
             request.body = body
-            response = self._attempt(request, limit, deadline_at, False, what, request_id, procedure, idempotent, attempt)
+            response = self._attempt(
+                request, limit, deadline_at, False, what, request_id, procedure, idempotent, attempt,
+                max_response_bytes,
+            )
             if response is None:
                 attempt += 1
                 continue
@@ -697,6 +746,7 @@ class Transport:
         name: str,
         idempotent: bool | None,
         attempt: int,
+        max_bytes: int | None = None,
     ) -> requests.Response | None:
         """Attempt ``attempt + 1``: the answer, whatever its status, or None once a retry has been waited for.
 
@@ -706,20 +756,36 @@ class Transport:
         :class:`APITimeoutError`; a streamed body is left to the caller. A
         failure that is not retried raises the SDK's error; ``idempotent``
         None: never retried (see :meth:`_retries_failure` for True and False).
+
+        A body is read up to ``max_bytes`` (default: the transport's
+        ``max_response_bytes``), decompressed bytes counted; one over it raises
+        :class:`ResponseTooLargeError` and its connection is dropped.
         """
         started = time.monotonic()
         try:
             if deadline_at is None:
-                response = self.pool.send(request, stream=stream, timeout=limit)
+                response = self.pool.send(request, stream=True, timeout=limit)
+                if response.status_code < 200:
+                    raise self._interim_error(response, what, request_id)
                 if not stream:
-                    response.content  # noqa: B018
+                    headers = response.headers
+                    length = headers.get("content-length")
+                    if (
+                        length is not None and length.isdigit() and "content-encoding" not in headers
+                        and int(length) <= (self.max_response_bytes if max_bytes is None else max_bytes)
+                    ):
+                        response.content  # noqa: B018  (bounded by its Content-Length)
+                    else:
+                        self._read_within(response, None, _read_limit(limit), what, request_id, max_bytes)
             else:
                 left = deadline_at - started
                 if left <= 0:
                     raise self._deadline_error(what, request_id)
                 response = self.pool.send(request, stream=True, timeout=_clip(limit, left))
+                if response.status_code < 200:
+                    raise self._interim_error(response, what, request_id)
                 if not stream:
-                    self._read_within(response, deadline_at, _read_limit(limit), what, request_id)
+                    self._read_within(response, deadline_at, _read_limit(limit), what, request_id, max_bytes)
         except _SEND_ERRORS as exc:
             error = self._failure_error(exc, request_id, what, deadline_at)
             if idempotent is not None and self._retries_failure(name, exc, error, idempotent, attempt, deadline_at):
@@ -808,39 +874,91 @@ class Transport:
             request_id=request_id,
         )
 
+    def _interim_error(self, response: requests.Response, what: str, request_id: str) -> APIConnectionError:
+        """A 1xx taken for the answer (a session passed in, or a 101): its connection is dropped, never pooled."""
+        status = response.status_code
+        response.close()  # the real answer may still be in the connection: never hand it to another call
+        return APIConnectionError(
+            f"{what}: the server (or a proxy) answered with the interim status {status} and no final "
+            "answer could be read after it; the connection was dropped. Let the client use its own "
+            "connection pool (no session=), or check what sits in front of the server",
+            request_id=request_id,
+        )
+
+    def _too_large(self, what: str, limit: int, request_id: str | None) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"{what}: the answer is larger than max_response_bytes={limit} bytes (counted after "
+            "decompression), so reading stopped there. If an answer this large is expected, raise "
+            "the limit: EthosClient(max_response_bytes=...) or client.with_options(max_response_bytes=...)",
+            limit=limit,
+            request_id=request_id,
+        )
+
+    def read_limited(
+        self, response: requests.Response, what: str, request_id: str | None, max_bytes: int | None = None
+    ) -> bytes:
+        """The whole body of a streamed ``response``, at most ``max_bytes`` (default: the transport's limit).
+
+        Raises :class:`ResponseTooLargeError` past the limit, the SDK's
+        connection error when the body breaks; ``deadline`` bounds the reading.
+        """
+        try:
+            self._read_within(response, self._deadline_at(), _read_limit(self.timeout), what, request_id or "", max_bytes)
+        except _SEND_ERRORS as exc:
+            raise connection_error(exc, request_id, what, base_url=self.base_url) from exc
+        return response.content
+
     def _read_within(
         self,
         response: requests.Response,
-        deadline_at: float,
+        deadline_at: float | None,
         read_timeout: float | None,
         what: str,
         request_id: str,
+        max_bytes: int | None = None,
     ) -> None:
-        """Read the body as it arrives, giving up at ``deadline_at`` however slowly it trickles."""
+        """Read the body as it arrives, giving up at ``deadline_at`` however slowly it trickles.
+
+        Past ``max_bytes`` (default: :attr:`max_response_bytes`) of decoded body,
+        or a ``Content-Length`` saying so, raise :class:`ResponseTooLargeError`.
+        """
+        limit = self.max_response_bytes if max_bytes is None else max_bytes
+        length = response.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            response.close()
+            raise self._too_large(what, limit, request_id)
         raw: Any = response.raw
         read = getattr(raw, "read1", None) or raw.read  # read1: what has arrived, urllib3 >= 2
-        sock = _socket_of(response)
+        # Compressed: small reads, so that even an urllib3 that inflates a whole read at once stays bounded.
+        amount = _READ_CHUNK if "content-encoding" not in response.headers else _READ_CHUNK // 4
+        sock = _socket_of(response) if deadline_at is not None else None
         chunks: list[bytes] = []
+        size = 0
         try:
             while True:
-                left = deadline_at - time.monotonic()
-                if left <= 0:
-                    raise self._deadline_error(what, request_id)
-                if sock is not None:
-                    try:
-                        sock.settimeout(left if read_timeout is None else min(left, read_timeout))
-                    except OSError:  # closed under an answer that says "Connection: close": read what is buffered
-                        sock = None
+                if deadline_at is not None:
+                    left = deadline_at - time.monotonic()
+                    if left <= 0:
+                        raise self._deadline_error(what, request_id)
+                    if sock is not None:
+                        try:
+                            sock.settimeout(left if read_timeout is None else min(left, read_timeout))
+                        except OSError:  # closed under an answer that says "Connection: close": read what is buffered
+                            sock = None
                 try:
-                    chunk = read(_READ_CHUNK, decode_content=True)
+                    chunk = read(amount, decode_content=True)
                 except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
-                    if time.monotonic() >= deadline_at - 0.001:
+                    if deadline_at is not None and time.monotonic() >= deadline_at - 0.001:
                         raise self._deadline_error(what, request_id) from exc
                     raise
                 if not chunk:
                     break
+                size += len(chunk)
+                if size > limit:
+                    raise self._too_large(what, limit, request_id)
                 chunks.append(chunk)
         except BaseException:
+            chunks.clear()
             response.close()
             raise
         response._content = b"".join(chunks)

@@ -216,9 +216,9 @@ class TurnStream(_Closing):
                 raise self._timeout_error()
         except APITimeoutError as exc:
             self._release()  # the server never ends a stream: an unused one must be closed here
-            if timeout is not None:
+            if deadline is not None and (self._timed_out or time.monotonic() >= deadline - 0.05):
                 raise self._timeout_error() from exc
-            raise
+            raise  # a step timed out on its own, shorter limit (the stream's connect): say that one
         except BaseException as exc:
             self._release()
             if self._timed_out:

@@ -34,6 +34,7 @@ bug report. It never contains an API key or a cookie.
 from __future__ import annotations
 
 import re
+import weakref
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 if TYPE_CHECKING:
@@ -71,24 +72,41 @@ _SECRET_PATTERNS = (
 )
 
 
-_KNOWN_SECRETS: set[str] = set()
-"""The credentials clients of this process send, masked wherever they appear (a server may echo them)."""
+_KNOWN_SECRETS: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+"""The credentials of the clients alive in this process (objects with a ``secret``), masked
+wherever they appear (a server may echo them). Held weakly: a client's secret is forgotten with
+the client, so the set never grows past the clients in use."""
 
 
-def _register_secret(secret: str) -> None:
-    if len(secret) >= 8:  # a shorter value would mask ordinary words
-        _KNOWN_SECRETS.add(secret)
+def _register_secret(holder: Any) -> None:
+    """Mask ``holder.secret`` in every error for as long as ``holder`` (a client's credentials) lives."""
+    if len(holder.secret) >= 8:  # a shorter value would mask ordinary words
+        _KNOWN_SECRETS[id(holder)] = holder  # by identity: equal credentials of two clients are two entries
 
 
 def redact(text: str) -> str:
     """Mask anything in ``text`` that looks like an Ethos API key, cookie or login token."""
-    for secret in tuple(_KNOWN_SECRETS):
+    for holder in tuple(_KNOWN_SECRETS.values()):
+        secret = holder.secret
         if secret in text:
             text = text.replace(secret, "***")
     text = _SECRET_PATTERNS[0].sub("sk-ethos-***", text)
     for pattern in _SECRET_PATTERNS[1:]:
         text = pattern.sub(r"\1***", text)
     return text
+
+
+def _redact_value(value: Any, depth: int = 0) -> Any:
+    """``value`` (decoded JSON) with :func:`redact` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return redact(value)
+    if depth > 64:
+        return None  # deeper than any error body: not kept rather than kept unmasked
+    if isinstance(value, dict):
+        return {redact(k) if isinstance(k, str) else k: _redact_value(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_value(v, depth + 1) for v in value]
+    return value
 
 
 class EthosError(Exception):
@@ -174,7 +192,7 @@ class UnexpectedResponseError(EthosError):
         super().__init__(message)
         self.message = message
         self.status = status
-        self.text = text
+        self.text = redact(text)
         self.request_id = request_id
 
     def __str__(self) -> str:
@@ -333,6 +351,9 @@ def name_parameters(error: BaseException, body: Any) -> None:
 class APIStatusError(EthosError):
     """The server answered with an error status.
 
+    ``text``, ``body`` and the message have the API key and cookie of every
+    live client masked (``***``), also after pickling.
+
     Attributes:
         status: the HTTP status code.
         code: the server's error code (``"SESSION_NOT_FOUND"``, ``"FORBIDDEN"``, ...),
@@ -372,8 +393,8 @@ class APIStatusError(EthosError):
         self.python_paths: list[str | None] = [None] * len(self.issues)
         self.hint = hint
         self.request_id = request_id
-        self.body = body
-        self.text = text
+        self.body = _redact_value(body)  # a server may echo the request's headers: never keep them
+        self.text = redact(text)
         self.retry_after = retry_after
         super().__init__(self.__str__())
 

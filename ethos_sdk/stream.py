@@ -92,7 +92,8 @@ import requests
 import sseclient
 import urllib3.exceptions
 
-from ._transport import _socket_of, backoff_delay
+from ._safety import path_segment
+from ._transport import _socket_of, backoff_delay, dropped_before_answer
 from ._types import check_timeout
 from .errors import (
     APIConnectionError,
@@ -525,12 +526,19 @@ class _ReconnectingStream(_Closing):
         sent = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
         sent.update(headers)
         sent.update(self._extra_headers)
-        response = self._client._transport.get(
-            path,
-            headers=sent,
-            timeout=(self.connect_timeout, self.connect_timeout),
-            stream=True,
-        )
+        transport = self._client._transport
+        try:
+            response = transport.get(
+                path, headers=sent, timeout=(self.connect_timeout, self.connect_timeout), stream=True
+            )
+        except APIConnectionError as exc:
+            if self._closed or not dropped_before_answer(exc):
+                raise
+            # A pooled connection the server had closed (after sessions.get, say): once more, as reads are.
+            log.debug("%s: the connection broke before any answer (%s); connecting again", self._kind, exc)
+            response = transport.get(
+                path, headers=sent, timeout=(self.connect_timeout, self.connect_timeout), stream=True
+            )
         with self._lock:
             self._response = response
         _set_read_timeout(response, self.idle_timeout)
@@ -711,8 +719,7 @@ class EventStream(_ReconnectingStream):
         extra_headers: Optional[Mapping[str, str]] = None,
         check_session: bool = True,
     ) -> None:
-        if not isinstance(session_id, str) or not session_id:
-            raise ValueError("session_id must be a non-empty string")
+        path_segment(session_id, "session_id")  # empty, "." and ".." would open another URL
         if since is not None and since != LIVE:
             if isinstance(since, bool) or not isinstance(since, int) or since < 0:
                 raise ValueError(f"since must be None, 'live' or an event id (int >= 0), got {since!r}")

@@ -30,6 +30,7 @@ from urllib.parse import quote
 import requests
 from typing_extensions import Self
 
+from ._safety import path_segment
 from ._surfaces import _cookie_only
 from .errors import APIStatusError, NotFoundError, StreamError
 from .stream import _Connection, _parse_id, _ReconnectingStream, _sse_events
@@ -285,8 +286,7 @@ class GoalEventStream(_FollowedStream):
         max_reconnects: int = 8,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> None:
-        if not isinstance(goal_id, str) or not goal_id:
-            raise ValueError("goal_id must be a non-empty string")
+        path_segment(goal_id, "goal_id")  # empty, "." and ".." would open another URL
         if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
             raise ValueError(f"since must be None or an event seq (int >= 0), got {since!r}")
         super().__init__(client, idle_timeout, connect_timeout, max_reconnects, extra_headers)

@@ -52,7 +52,8 @@ class Figures:
         return (
             f"adversarial summary: {c['faults']} faults injected, {c['calls']} calls made, "
             f"{c['events']} events checked, {c['fuzzed']} inputs fuzzed; "
-            f"{c['lost']} lost, {c['duplicated']} duplicated, {c['leaked']} leaked"
+            f"{c['lost']} lost, {c['duplicated']} duplicated, {c['leaked']} leaked; "
+            f"{c['hostile']} hostile cases held (answers, URLs, credentials, ids, file names)"
         )
 
 

@@ -106,6 +106,7 @@ class Documents(Namespace):
         to: Union[str, "os.PathLike[str]", IO[bytes], None] = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        overwrite: bool = False,
     ) -> Download:
         """Download a file of the documents folder.
 
@@ -121,12 +122,18 @@ class Documents(Namespace):
             personality_id: whose documents folder; default: the server's
                 default personality.
             to: where to put the bytes. ``None`` (default): in memory, as
-                ``.content``. A path: written there (through a ``.part`` file
-                renamed at the end, so a failed download leaves nothing
-                behind). A folder: written inside it under the server's file
-                name. A binary file opened for writing: written to it. In the
-                last three cases the file is streamed in 64 KiB chunks and
-                never held in memory whole.
+                ``.content`` (at most the client's ``max_response_bytes``).
+                A path: written there (through a new temporary file in the
+                same folder, renamed at the end, so a failed download leaves
+                nothing behind). A folder: written inside it under the
+                server's file name, cleaned first (its last part only, no
+                control or bidi characters, at most 200 characters; a name
+                Windows reserves is refused). A binary file opened for
+                writing: written to it. In the last three cases the file is
+                streamed in 64 KiB chunks and never held in memory whole.
+            overwrite: replace a file that exists at the path written to.
+                Default ``False``: :class:`~ethos_sdk.ConfigurationError`, and
+                the existing file is left as it was.
 
         Returns a :class:`~ethos_sdk.Download`: the server's file name
         (``.filename``, decoded from ``content-disposition``), ``.content_type``,
@@ -134,7 +141,9 @@ class Documents(Namespace):
 
         Raises :class:`~ethos_sdk.NotFoundError` for a missing file or
         personality, :class:`~ethos_sdk.PermissionDeniedError` for a path
-        outside the folder, :class:`~ethos_sdk.BadRequestError` for a folder.
+        outside the folder, :class:`~ethos_sdk.BadRequestError` for a folder,
+        :class:`~ethos_sdk.ConfigurationError` when the file cannot be written
+        where ``to`` says (it exists, the folder is missing, the disk is full).
 
         ``GET /documents/download`` · cookie authentication only (API keys get 401).
         """
@@ -145,4 +154,5 @@ class Documents(Namespace):
             to=to,
             timeout=timeout,
             extra_headers=extra_headers,
+            overwrite=overwrite,
         )

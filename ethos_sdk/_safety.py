@@ -1,0 +1,168 @@
+"""Checks that keep hostile input from turning into a leak: addresses, credentials, ids, file names.
+
+Each check refuses with :class:`~ethos_sdk.ConfigurationError` before anything
+is sent, and none of its messages repeats a secret it was given.
+
+* :func:`check_address` lets through only a ``base_url`` that every URL parser
+  on the way (``urllib.parse`` for the loopback check and the ``Origin``,
+  urllib3 for what is connected to) reads as the same scheme, host and port:
+  no backslash, no ``user:password@``, no control character, a port of 1-65535.
+* :func:`check_header_secret` and :func:`check_cookie_value`: a credential that
+  can go into its header as it is, and a cookie that cannot smuggle others in.
+* :func:`path_segment`: an id put into a URL path, refused when the URL layer
+  would read it as a step up (``..``) or nothing (``.``, empty).
+* :func:`download_name`: a server-given file name cut down to one harmless name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote, urlsplit
+
+from .errors import ConfigurationError
+
+__all__ = ["check_address", "check_header_secret", "check_cookie_value", "path_segment", "download_name"]
+
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_HOST_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _where(text: str, index: int) -> str:
+    char = text[index]
+    names = {"\r": "a carriage return", "\n": "a line feed", "\t": "a tab", " ": "a space", "\x00": "a NUL"}
+    shown = names.get(char) or (f"{char!r}" if char.isprintable() else f"character U+{ord(char):04X}")
+    return f"{shown} at position {index + 1}"
+
+
+def check_address(base: str) -> None:
+    """Raise :class:`ConfigurationError` unless ``base`` is an address all the parsers agree on.
+
+    ``base`` is already stripped. Messages never show a ``user:password@`` part.
+    """
+    found = _CONTROL.search(base)
+    if found:
+        raise ConfigurationError(
+            f"base_url contains {_where(base, found.start())}: give the server's address alone, "
+            "like 'http://127.0.0.1:3000'"
+        )
+    if "\\" in base:
+        raise ConfigurationError(
+            "base_url contains a backslash: URL parsers disagree on where its host ends "
+            "(one would connect to one machine while the credential checks read another). "
+            "Write the address with '/' only"
+        )
+    parts = urlsplit(base)
+    if "@" in parts.netloc:
+        shown = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[1]}{parts.path}"
+        raise ConfigurationError(
+            f"base_url carries a user name or password ('...@' before the host); it would be sent "
+            f"in the Origin header and shown in messages. Use base_url={shown!r} and pass the "
+            "credential as api_key= or cookie="
+        )
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return  # the caller's own check says what is wrong with it
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigurationError(
+            f"base_url has a port that does not exist, got {base!r}: a port is a number from 1 to 65535"
+        )
+    host = parts.hostname or ""
+    if not parts.netloc.startswith("[") and not _HOST_NAME.fullmatch(host):
+        raise ConfigurationError(
+            f"base_url has a host name that is not plain ASCII letters, digits, '.', '-', got "
+            f"{base!r}: write an international name in its 'xn--' form"
+        )
+    import urllib3.util
+
+    try:
+        other = urllib3.util.parse_url(base)
+    except ValueError:  # urllib3's LocationParseError
+        other = None
+    other_host = (other.host or "").strip("[]").lower() if other is not None else None
+    if other is None or other_host != host.lower() or (other.port or None) != port:
+        raise ConfigurationError(
+            f"base_url {base!r} is read differently by the URL parsers the SDK uses, so the "
+            "machine connected to could differ from the one the credential checks see; write "
+            "it as scheme://host:port/path"
+        )
+
+
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+_COOKIE_SAFE = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+")  # RFC 6265 cookie-octet
+
+
+def _first_bad(value: str, allowed: re.Pattern[str]) -> int:
+    for index, char in enumerate(value):
+        if not allowed.fullmatch(char):
+            return index
+    return 0
+
+
+def check_header_secret(value: str, name: str) -> str:
+    """``value`` when it can be sent in an HTTP header as it is; never echoes it."""
+    if not _HEADER_SAFE.fullmatch(value):
+        raise ConfigurationError(
+            f"{name} contains {_where(value, _first_bad(value, _HEADER_SAFE))}, which cannot be "
+            f"sent in an HTTP header: copy the {name} again, without line breaks or spaces"
+        )
+    return value
+
+
+def check_cookie_value(value: str, name: str = "cookie") -> str:
+    """``value`` when it is one cookie value (no ``;``, ``,``, quotes, spaces or control characters)."""
+    if not _COOKIE_SAFE.fullmatch(value):
+        raise ConfigurationError(
+            f"{name} contains {_where(value, _first_bad(value, _COOKIE_SAFE))}, which a cookie "
+            "value cannot hold (it would end the value or add other cookies): give the value of "
+            "the ethos_auth cookie alone, without 'ethos_auth=' or ';'"
+        )
+    return value
+
+
+def path_segment(value: object, name: str) -> str:
+    """``value`` quoted as one URL path segment; empty, ``.`` and ``..`` are refused."""
+    if not isinstance(value, str) or value in ("", ".", ".."):
+        raise ConfigurationError(
+            f"{name} must be a non-empty string other than '.' and '..', got {value!r}: "
+            "the URL layer would read it as a step in the path, not as an id"
+        )
+    return quote(value, safe="")
+
+
+MAX_NAME_LENGTH = 200
+"""Characters kept of a server-given file name (file systems allow 255 bytes)."""
+
+_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
+)
+
+
+def download_name(filename: str | None, fallback: str) -> str | None:
+    """A file name to create in a folder, made from the server's name (or ``fallback``).
+
+    Only the last path component is kept; control, format (bidi) and
+    separator characters are dropped; the name is capped at
+    :data:`MAX_NAME_LENGTH` characters (keeping its extension). ``None`` when
+    nothing usable is left, or the name is one Windows reserves (``CON``, ``NUL``...).
+    """
+    for candidate in (filename, fallback):
+        if not candidate:
+            continue
+        name = candidate.replace("\\", "/").rsplit("/", 1)[-1]
+        name = "".join(c for c in name if unicodedata.category(c)[0] not in ("C", "Z") or c == " ").strip(" .")
+        if not name or name in (".", ".."):
+            continue
+        if name.split(".", 1)[0].lower() in _RESERVED:
+            return None
+        if len(name) > MAX_NAME_LENGTH:
+            stem, dot, extension = name.rpartition(".")
+            if dot and 0 < len(extension) <= 16:
+                name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + "." + extension
+            else:
+                name = name[:MAX_NAME_LENGTH]
+        return name
+    return None
