@@ -142,8 +142,12 @@ def _chain(exc: BaseException) -> str:
     return " | ".join(seen).lower()
 
 
-def tls_mismatch(exc: BaseException, base_url: Optional[str]) -> Optional[str]:
-    """What to say when ``exc`` shows that base_url's scheme is not what the port speaks; else ``None``."""
+def tls_mismatch(exc: BaseException, base_url: Optional[str], *, probe: bool = True) -> Optional[str]:
+    """What to say when ``exc`` shows that base_url's scheme is not what the port speaks; else ``None``.
+
+    A dropped connection on an http URL is checked by trying a TLS handshake
+    with the port, only with ``probe`` (the server has never answered in HTTP).
+    """
     if not base_url:
         return None
     parts = urlsplit(base_url)
@@ -161,6 +165,7 @@ def tls_mismatch(exc: BaseException, base_url: Optional[str]) -> Optional[str]:
         "\\x15\\x03" in text or "\\x16\\x03" in text  # a TLS record where a status line should be
         or (
             any(sign in text for sign in ("connection reset", "remotedisconnected", "connection aborted"))
+            and probe
             and _speaks_tls(host, port or 80)
         )
     ):

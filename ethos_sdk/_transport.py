@@ -218,13 +218,20 @@ def _is_timeout(exc: BaseException) -> bool:
 
 
 def connection_error(
-    exc: BaseException, request_id: str | None, what: str, *, base_url: str | None = None
+    exc: BaseException,
+    request_id: str | None,
+    what: str,
+    *,
+    base_url: str | None = None,
+    probe: bool = True,
 ) -> APIConnectionError:
     """Wrap a requests or urllib3 exception in the SDK's own error.
 
     A server that cannot be connected to at all (refused, unknown host,
     unreachable network) is an :class:`APIConnectionError` naming ``base_url``
     and what to check; only a real timeout is an :class:`APITimeoutError`.
+    ``probe=False`` when the server is known to speak HTTP: a dropped
+    connection is then not checked for TLS on a plain-HTTP port.
     """
     if _never_connected(exc):
         reason = _reason(exc)
@@ -239,7 +246,7 @@ def connection_error(
         )
     from ._not_ethos import tls_mismatch  # only a failed call gets here
 
-    mismatch = tls_mismatch(exc, base_url)
+    mismatch = tls_mismatch(exc, base_url, probe=probe)
     if mismatch is not None:
         return APIConnectionError(f"{what}: {mismatch}", request_id=request_id)
     detail = redact(f"{type(exc).__name__}: {exc}")
@@ -460,7 +467,7 @@ class Pool:
     made it, and closes with that client.
     """
 
-    __slots__ = ("session", "owned", "closed", "adapter", "proxies", "verify", "cert")
+    __slots__ = ("session", "owned", "closed", "adapter", "proxies", "verify", "cert", "answered")
 
     def __init__(self, base_url: str, session: requests.Session | None, max_connections: int) -> None:
         self.owned = session is None
@@ -478,6 +485,7 @@ class Pool:
             settings = dict(session.merge_environment_settings(base_url, {}, None, None, None))
         self.session = session
         self.closed = False
+        self.answered = False  # has the server ever answered in HTTP? (then a reset is not a wrong scheme)
         self.adapter = session.get_adapter(base_url)
         self.proxies: Mapping[str, str] = settings["proxies"]
         self.verify: Any = settings["verify"]
@@ -791,6 +799,7 @@ class Transport:
             if idempotent is not None and self._retries_failure(name, exc, error, idempotent, attempt, deadline_at):
                 return None
             raise error from exc
+        self.pool.answered = True
         if log.isEnabledFor(logging.INFO):
             log.info(
                 "%s -> %d in %.1f ms (request id %s, attempt %d)",
@@ -804,7 +813,7 @@ class Transport:
         """The SDK's error for a failed attempt; a timeout that came at the deadline says so."""
         if deadline_at is not None and _is_timeout(exc) and time.monotonic() >= deadline_at - 0.001:
             return self._deadline_error(what, request_id)
-        return connection_error(exc, request_id, what, base_url=self.base_url)
+        return connection_error(exc, request_id, what, base_url=self.base_url, probe=not self.pool.answered)
 
     def _retries_failure(
         self,
@@ -905,7 +914,7 @@ class Transport:
         try:
             self._read_within(response, self._deadline_at(), _read_limit(self.timeout), what, request_id or "", max_bytes)
         except _SEND_ERRORS as exc:
-            raise connection_error(exc, request_id, what, base_url=self.base_url) from exc
+            raise connection_error(exc, request_id, what, base_url=self.base_url, probe=False) from exc
         return response.content
 
     def _read_within(
