@@ -19,6 +19,7 @@ from ._auth import (
     token_file_path,
     token_from_login,
 )
+from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
 from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from .errors import AuthenticationError, ConfigurationError
@@ -140,6 +141,11 @@ class EthosClient:
             server (default 100): one per thread calling at the same time, so
             one client serves that many threads without opening and dropping
             connections. Not used with ``session``.
+        max_event_bytes: the largest frame (one event) an event stream of this
+            client accepts, in bytes (default 16 MiB); a larger one ends the
+            iteration with :class:`~ethos_sdk.ResponseTooLargeError`, so memory
+            stays bounded. ``client.events(..., max_event_bytes=...)`` sets it
+            for one stream.
 
     What the environment says (``HTTP_PROXY``/``HTTPS_PROXY``, ``NO_PROXY``,
     ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``) is read once, when the client is
@@ -170,6 +176,7 @@ class EthosClient:
         headers: Mapping[str, str] | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         deadline: float | None = None,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         env = os.environ
         base = _check_base_url(base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL)
@@ -180,6 +187,8 @@ class EthosClient:
             raise ConfigurationError("max_connections must be 1 or more")
         if api_key is not None and cookie is not None:
             raise ConfigurationError("pass either api_key or cookie, not both")
+        self.max_event_bytes: int = check_max_event_bytes(max_event_bytes)
+        """The largest frame (one event) the client's event streams accept, in bytes."""
 
         credentials = self._find_credentials(base, api_key, cookie)
         address = urlsplit(base)
@@ -244,6 +253,7 @@ class EthosClient:
             _check_deadline(deadline)
         derived = type(self).__new__(type(self))
         derived.client_id = self.client_id
+        derived.max_event_bytes = self.max_event_bytes
         derived._transport = self._transport.derive(
             timeout=timeout, max_retries=max_retries, headers=headers, deadline=deadline
         )
