@@ -19,6 +19,7 @@ from ._auth import (
     token_file_path,
     token_from_login,
 )
+from ._ids import new_client_suffix
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
 from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -203,9 +204,7 @@ class EthosClient:
                     stacklevel=2,
                 )
 
-        import uuid  # not at the top: it adds milliseconds to ``import ethos_sdk``
-
-        self.client_id: str = client_id or f"ethos-sdk-python-{uuid.uuid4().hex[:16]}"
+        self.client_id: str = client_id or f"ethos-sdk-python-{new_client_suffix()}"
         """The ``clientId`` that ``chat.send`` reports unless a call gives its own."""
         self._transport = Transport(
             base,
