@@ -1,6 +1,6 @@
 """Benchmarks of ethos-sdk: each figure against a baseline measured in the same run.
 
-    python bench/run.py            # the full run (well under a minute on 2 idle cores)
+    python bench/run.py            # the full run (under a minute on 2 idle cores)
     python bench/run.py --quick    # a smoke run with small counts (seconds)
     python bench/run.py --only stream_throughput,cold_start
 
