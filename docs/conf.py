@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
@@ -141,7 +142,26 @@ def _own_sections(app: object, what: str, name: str, obj: object,
     lines[:] = out
 
 
+def _resolve_method_types(app: object, obj: Any, bound_method: bool) -> None:
+    """Give autodoc the answer types the namespace modules import for type checkers only.
+
+    They are imported under ``if TYPE_CHECKING:`` (to keep a script's first
+    call cheap), so the annotations are names autodoc cannot resolve alone
+    (``OkResult`` is defined in several modules).
+    """
+    from ethos_sdk._hints import get_type_hints
+
+    function = getattr(obj, "__func__", obj)
+    if not (getattr(function, "__module__", None) or "").startswith("ethos_sdk.namespaces.") or isinstance(function, type):
+        return
+    try:
+        function.__annotations__ = get_type_hints(function, include_extras=True)
+    except Exception:  # left as written: autodoc shows the names
+        pass
+
+
 def setup(app: object) -> None:
+    app.connect("autodoc-before-process-signature", _resolve_method_types)  # type: ignore[attr-defined]
     # Before napoleon (priority 500), so it sees ordinary reST.
     app.connect("autodoc-process-docstring", _own_sections, priority=400)  # type: ignore[attr-defined]
     # First of all, so that no other hook takes the example's lines for text.

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import AbstractSet, Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from ._catalog import SdkMethod, sdk_methods
+from ._hints import get_type_hints as method_hints
 from ._shapes import Finding, validate
 from .errors import (
     APIConnectionError,
@@ -184,7 +185,7 @@ def _call(client: EthosClient, procedure: str, path: str, kwargs: Dict[str, Any]
     """Call one read; record its findings or why it was skipped; return the answer (``None`` if none)."""
     method = _bound(client, path)
     try:
-        declared = typing.get_type_hints(method)["return"]
+        declared = method_hints(method)["return"]
     except Exception as exc:  # an annotation this Python cannot evaluate
         report.skipped.append((procedure, f"its declared return type cannot be read ({exc})"))
         return None

@@ -19,6 +19,8 @@ from ._auth import (
     token_file_path,
     token_from_login,
 )
+from ._ids import new_client_suffix
+from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
 from ._safety import check_address, check_cookie_value
 from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
@@ -160,6 +162,11 @@ class EthosClient:
             server cannot fill the memory. For one call:
             ``client.with_options(max_response_bytes=...)`` or
             ``client.call(..., max_response_bytes=...)``.
+        max_event_bytes: the largest frame (one event) an event stream of this
+            client accepts, in bytes (default 16 MiB); a larger one ends the
+            iteration with :class:`~ethos_sdk.ResponseTooLargeError`, so memory
+            stays bounded. ``client.events(..., max_event_bytes=...)`` sets it
+            for one stream.
 
     What the environment says (``HTTP_PROXY``/``HTTPS_PROXY``, ``NO_PROXY``,
     ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``) is read once, when the client is
@@ -194,6 +201,7 @@ class EthosClient:
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         env = os.environ
         base = _check_base_url(base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL)
@@ -206,6 +214,8 @@ class EthosClient:
         _check_max_response_bytes(max_response_bytes)
         if api_key is not None and cookie is not None:
             raise ConfigurationError("pass either api_key or cookie, not both")
+        self.max_event_bytes: int = check_max_event_bytes(max_event_bytes)
+        """The largest frame (one event) the client's event streams accept, in bytes."""
 
         credentials = self._find_credentials(base, api_key, cookie)
         address = urlsplit(base)
@@ -220,9 +230,7 @@ class EthosClient:
                     stacklevel=2,
                 )
 
-        import uuid  # not at the top: it adds milliseconds to ``import ethos_sdk``
-
-        self.client_id: str = client_id or f"ethos-sdk-python-{uuid.uuid4().hex[:16]}"
+        self.client_id: str = client_id or f"ethos-sdk-python-{new_client_suffix()}"
         """The ``clientId`` that ``chat.send`` reports unless a call gives its own."""
         self._transport = Transport(
             base,
@@ -277,6 +285,7 @@ class EthosClient:
             _check_max_response_bytes(max_response_bytes)
         derived = type(self).__new__(type(self))
         derived.client_id = self.client_id
+        derived.max_event_bytes = self.max_event_bytes
         derived._transport = self._transport.derive(
             timeout=timeout, max_retries=max_retries, headers=headers, deadline=deadline,
             max_response_bytes=max_response_bytes,

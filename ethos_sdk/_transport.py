@@ -13,6 +13,7 @@ import logging
 import os
 import random
 import socket
+import sys
 import time
 from datetime import timedelta as _timedelta
 from typing import Any, Callable, Mapping
@@ -22,6 +23,7 @@ import requests
 import urllib3.exceptions
 
 from . import _envelope
+from ._ids import new_request_id
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from ._version import __version__
 from .errors import (
@@ -106,9 +108,10 @@ class Credentials:
 
 def user_agent() -> str:
     """``ethos-sdk-python/<sdk> python/<python> requests/<requests>``."""
-    import platform  # here, not at the top: it adds milliseconds to ``import ethos_sdk``
+    # What platform.python_version() says (sys.version's first word), without
+    # importing platform: that cost milliseconds on a script's first call.
     return (
-        f"ethos-sdk-python/{__version__} python/{platform.python_version()} "
+        f"ethos-sdk-python/{__version__} python/{sys.version.split()[0]} "
         f"requests/{requests.__version__}"
     )
 
@@ -628,9 +631,7 @@ class Transport:
         for name, value in headers.items():
             if name.lower() == "x-request-id":
                 return headers, value
-        import uuid  # loaded on the first call, not at import (with platform, ~4 ms)
-
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         headers["x-request-id"] = request_id
         return headers, request_id
 
@@ -698,9 +699,7 @@ class Transport:
                     store[name.lower()] = (name, value)
         given = store.get("x-request-id")
         if given is None:
-            import uuid  # loaded on the first call, not at import
-
-            request_id = str(uuid.uuid4())
+            request_id = new_request_id()
             store["x-request-id"] = ("x-request-id", request_id)
         else:
             request_id = given[1]

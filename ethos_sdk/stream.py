@@ -92,6 +92,7 @@ import requests
 import sseclient
 import urllib3.exceptions
 
+from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
 from ._safety import path_segment
 from ._transport import _socket_of, backoff_delay, dropped_before_answer
 from ._types import check_timeout
@@ -100,6 +101,7 @@ from .errors import (
     APIStatusError,
     ConfigurationError,
     NotFoundError,
+    ResponseTooLargeError,
     StreamError,
     UnexpectedResponseError,
 )
@@ -118,6 +120,7 @@ __all__ = [
     "DEFAULT_IDLE_TIMEOUT",
     "OVERLAP",
     "REPLAY_WAIT",
+    "DEFAULT_MAX_EVENT_BYTES",
 ]
 
 log = logging.getLogger("ethos_sdk")
@@ -166,6 +169,9 @@ _RESCAN = 3  # the whole buffer, compared with every fingerprint until the curso
 _FROM_START = 4  # a new numbering, read from its start
 
 _DELIVER, _SKIP, _HOLD = 0, 1, 2
+
+# json.loads(text) is this scanner at 0, plus a check that only whitespace follows.
+_scan_json: Callable[[str, int], Tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 # Every event frame of the Ethos server, once line endings are LF: the data line,
 # then the id line, then the blank line. The data line holds no LF, so the first
@@ -253,26 +259,37 @@ class _FrameParser:
     build; any other frame goes through ``sseclient.SSEClient`` itself.
     """
 
-    def __init__(self, chunks: Iterator[bytes], char_enc: str = "utf-8") -> None:
+    def __init__(
+        self, chunks: Iterator[bytes], char_enc: str = "utf-8", max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
+    ) -> None:
         self._chunks = chunks
         self._char_enc = char_enc
+        self._max_event_bytes = max_event_bytes
         self._logger = logging.getLogger("sseclient")  # where sseclient logs "Dispatching"
 
     def _frames(self) -> Iterator[bytes]:
-        buf = b""
+        limit = self._max_event_bytes
+        pending = _PendingFrame(limit)
         for chunk in self._chunks:
-            buf, scan = _joined(buf, chunk)
+            if pending.parts:
+                if not pending.ends_in(chunk):
+                    continue
+                buf, scan = pending.joined()
+            else:
+                buf, scan = chunk, 0
             start = 0
             while True:
                 end = buf.find(b"\n\n", scan)
                 if end < 0:
                     break
+                if end + 2 - start > limit:
+                    raise _frame_too_large(limit, end + 2 - start)
                 yield buf[start : end + 2]
                 start = scan = end + 2
-            if start:
-                buf = buf[start:]
-        if buf:
-            yield buf
+            if start < len(buf):
+                pending.hold(buf[start:] if start else buf)
+        if pending.parts:
+            yield pending.joined()[0]
 
     def events(self) -> Iterator[sseclient.Event]:
         encoding = self._char_enc
@@ -296,17 +313,101 @@ class _FrameParser:
             yield from _sseclient_events(frame, encoding)
 
 
-def _joined(rest: bytes, chunk: bytes) -> Tuple[bytes, int]:
-    """The unparsed rest of the body with a new chunk, and where a blank line may begin in it."""
-    if rest:
-        return rest + chunk, len(rest) - 1  # a "\n\n" may straddle the two
-    return chunk, 0
+class _PendingFrame:
+    r"""The start of a frame whose end has not arrived yet, kept as the pieces that came.
+
+    Each new piece is searched for the frame's end (``\n\n``) alone, and the
+    pieces are joined once, when it comes: assembling a frame costs time in
+    proportion to its size, however many reads it took (joining the rest with
+    each new read, and scanning it all again, made a large frame cost the
+    square of its size). More than ``limit`` bytes without an end raise
+    :class:`~ethos_sdk.ResponseTooLargeError`.
+    """
+
+    __slots__ = ("parts", "size", "limit", "too_large")
+
+    def __init__(self, limit: int, too_large: Optional[Callable[[int], ResponseTooLargeError]] = None) -> None:
+        self.parts: List[bytes] = []
+        self.size = 0
+        self.limit = limit
+        self.too_large = too_large or functools.partial(_frame_too_large, limit)
+        """The error for a frame of the given size."""
+
+    def hold(self, rest: bytes) -> None:
+        """Keep ``rest``, a frame's beginning (bytes without a blank line)."""
+        if len(rest) > self.limit:
+            raise self.too_large(len(rest))
+        self.parts = [rest]
+        self.size = len(rest)
+
+    def ends_in(self, chunk: bytes) -> bool:
+        """Add ``chunk``; True when the frame's end is in it (then call :meth:`joined`)."""
+        ends = b"\n\n" in chunk or (chunk[:1] == b"\n" and self.parts[-1][-1:] == b"\n")
+        self.parts.append(chunk)
+        self.size += len(chunk)
+        if not ends and self.size > self.limit:
+            raise self.too_large(self.size)
+        return ends
+
+    def joined(self) -> Tuple[bytes, int]:
+        """All the pieces as one buffer, emptying this; and where a blank line may begin in it."""
+        scan = self.size - len(self.parts[-1]) - 1  # a "\n\n" may straddle the last two pieces
+        buf = b"".join(self.parts)
+        self.parts = []
+        self.size = 0
+        return buf, max(scan, 0)
+
+
+def _frame_too_large(limit: int, size: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"an event of the stream is larger than max_event_bytes ({limit:,} bytes): {size:,} bytes "
+        "of it arrived without its end, and reading stopped there. If events this large are "
+        "expected, raise the limit: EthosClient(max_event_bytes=...) or "
+        "client.events(..., max_event_bytes=...)",
+        limit=limit,
+        what="event",
+    )
 
 
 def _sseclient_events(frame: bytes, encoding: str = "utf-8") -> Iterator[sseclient.Event]:
-    """The events sseclient reads from one frame (any shape)."""
-    frame = frame.decode(encoding, "replace").encode(encoding)  # sseclient decodes strictly
-    return sseclient.SSEClient(iter((frame,)), encoding).events()
+    r"""The event sseclient reads from one frame (any shape), read in time linear in its size.
+
+    ``frame`` has LF line endings and its first blank line at its end (or none),
+    so sseclient would read it as one chunk; it builds the data with ``+=``
+    per line, which costs the square of the size for a frame of many lines.
+    The same rules here: lines that are blank or start with ``:`` are skipped,
+    ``field: value`` loses one leading space of the value, ``data`` lines are
+    joined with ``
+``, ``id``/``event``/``retry`` keep their last value,
+    other fields are ignored, and a frame without a ``data`` line is no event.
+    Bytes that are not valid in ``encoding`` become U+FFFD.
+    """
+    fields: Dict[str, str] = {}
+    data: List[str] = []
+    for line in frame.decode(encoding, "replace").split("\n"):
+        if not line.strip() or line[0] == ":":
+            continue
+        field, colon, value = line.partition(":")
+        if colon and value[:1] == " ":
+            value = value[1:]
+        if field == "data":
+            data.append(value)
+        elif field in _EVENT_FIELDS:
+            fields[field] = value
+    if not data:
+        return iter(())
+    event = sseclient.Event()
+    event.id = fields.get("id")
+    event.event = fields.get("event") or "message"
+    event.data = "\n".join(data)
+    event.retry = fields.get("retry")
+    logger = logging.getLogger("sseclient")
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("Dispatching %s...", event)
+    return iter((event,))
+
+
+_EVENT_FIELDS = frozenset({"id", "event", "retry"})
 
 
 def _body_reader(response: requests.Response) -> Callable[[], bytes]:
@@ -315,10 +416,18 @@ def _body_reader(response: requests.Response) -> Callable[[], bytes]:
     It returns ``b""`` at the end of the body.
     """
     raw: Any = response.raw
+    # Without a Content-Encoding there is nothing to decode: skip urllib3's
+    # decoder and its buffer, a cost per read (a read per event when chunked).
+    decode = bool(response.headers.get("content-encoding"))
+    if getattr(raw, "chunked", False) and hasattr(raw, "read_chunked") and raw.supports_chunked_reads():
+        # The server writes one HTTP chunk per event. read1 would return one chunk
+        # per call, setting up urllib3's error handling and http.client's chunk
+        # bookkeeping each time; read_chunked sets up the error handling once for
+        # the whole body and returns each chunk (at most _READ_SIZE bytes of it) as
+        # it arrives. It raises the same errors read1 does.
+        pieces = raw.read_chunked(_READ_SIZE, decode_content=decode)
+        return functools.partial(next, pieces, b"")
     if hasattr(raw, "read1"):  # urllib3 >= 2
-        # Without a Content-Encoding there is nothing to decode: skip urllib3's
-        # decoder and its buffer, a cost per read (a read per event when chunked).
-        decode = bool(response.headers.get("content-encoding"))
         return functools.partial(raw.read1, _READ_SIZE, decode_content=decode)
     fp: Any = getattr(raw, "_fp", None)
     if hasattr(fp, "read1") and not response.headers.get("content-encoding"):
@@ -341,7 +450,9 @@ def _body_chunks(response: requests.Response) -> Iterator[bytes]:
     raise _BodyEnded()
 
 
-def iter_sse_events(response: requests.Response) -> Iterator[sseclient.Event]:
+def iter_sse_events(
+    response: requests.Response, *, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
+) -> Iterator[sseclient.Event]:
     r"""The events of a ``text/event-stream`` response, as ``sseclient.Event`` objects.
 
     The parser of :class:`EventStream`, for any SSE body (``/sse/system``,
@@ -354,16 +465,21 @@ def iter_sse_events(response: requests.Response) -> Iterator[sseclient.Event]:
 
     Args:
         response: an answer obtained with ``stream=True``.
+        max_event_bytes: the largest frame accepted, in bytes; a larger one
+            raises :class:`~ethos_sdk.ResponseTooLargeError` once that many
+            of its bytes have arrived (memory stays bounded).
     """
     try:
-        yield from _sse_events(response)
+        yield from _sse_events(response, check_max_event_bytes(max_event_bytes))
     except _BodyEnded:
         return
 
 
-def _sse_events(response: requests.Response) -> Iterator[sseclient.Event]:
+def _sse_events(
+    response: requests.Response, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
+) -> Iterator[sseclient.Event]:
     """The events of an SSE body; raises :class:`_BodyEnded` at its end (a cut-off frame is dropped)."""
-    return _FrameParser(_normalised_line_endings(_body_chunks(response))).events()
+    return _FrameParser(_normalised_line_endings(_body_chunks(response)), max_event_bytes=max_event_bytes).events()
 
 
 def _set_read_timeout(response: Optional[requests.Response], seconds: float) -> None:
@@ -427,6 +543,7 @@ class _ReconnectingStream(_Closing):
         connect_timeout: float,
         max_reconnects: int,
         extra_headers: Optional[Mapping[str, str]],
+        max_event_bytes: Optional[int] = None,
     ) -> None:
         for name, seconds in (("idle_timeout", idle_timeout), ("connect_timeout", connect_timeout)):
             if seconds is None or isinstance(seconds, tuple):  # one wait each, never "no limit"
@@ -439,6 +556,10 @@ class _ReconnectingStream(_Closing):
         self.connect_timeout = float(connect_timeout)
         self.max_reconnects = max_reconnects
         self._extra_headers = dict(extra_headers or {})
+        if max_event_bytes is None:  # the client's own limit (a stand-in client may have none)
+            max_event_bytes = getattr(client, "max_event_bytes", DEFAULT_MAX_EVENT_BYTES)
+        self.max_event_bytes = check_max_event_bytes(max_event_bytes)
+        """The largest frame accepted, in bytes (see :data:`DEFAULT_MAX_EVENT_BYTES`)."""
         self.reconnects = 0
         self.malformed_count = 0
         self._closed = False
@@ -667,6 +788,11 @@ class EventStream(_ReconnectingStream):
             is raised. The count starts again after a connection that delivered
             an event or lasted a minute. Idle timeouts do not count.
         extra_headers: headers added to each request of the stream.
+        max_event_bytes: the largest frame (one event) accepted, in bytes;
+            ``None`` (default) takes the client's (16 MiB unless it says
+            otherwise). A larger frame ends the iteration with
+            :class:`~ethos_sdk.ResponseTooLargeError` once that many of its
+            bytes have arrived, so memory stays bounded.
         check_session: before the first connection, check with one
             ``sessions.get`` call that the session exists, and raise
             :class:`~ethos_sdk.NotFoundError` if it does not (the server
@@ -690,6 +816,8 @@ class EventStream(_ReconnectingStream):
         StreamError: the answer is not an event stream.
         APIConnectionError: the first connection failed, or reconnecting failed
             ``max_reconnects`` times in a row.
+        ResponseTooLargeError: a frame was larger than ``max_event_bytes``
+            (the stream is closed; ``last_seq`` is the event before it).
 
     Attributes:
         last_seq: the id of the last event received (``None`` before the first,
@@ -718,12 +846,13 @@ class EventStream(_ReconnectingStream):
         max_reconnects: int = 8,
         extra_headers: Optional[Mapping[str, str]] = None,
         check_session: bool = True,
+        max_event_bytes: Optional[int] = None,
     ) -> None:
         path_segment(session_id, "session_id")  # empty, "." and ".." would open another URL
         if since is not None and since != LIVE:
             if isinstance(since, bool) or not isinstance(since, int) or since < 0:
                 raise ValueError(f"since must be None, 'live' or an event id (int >= 0), got {since!r}")
-        super().__init__(client, idle_timeout, connect_timeout, max_reconnects, extra_headers)
+        super().__init__(client, idle_timeout, connect_timeout, max_reconnects, extra_headers, max_event_bytes)
         self.session_id = session_id
         self._kind = f"event stream of session {session_id}"
         self.include_meta = include_meta
@@ -915,7 +1044,10 @@ class EventStream(_ReconnectingStream):
         :meth:`_frame`.
         """
         read = _body_reader(response)
+        limit = self.max_event_bytes
+        pending = _PendingFrame(limit, self._too_large)  # a frame's beginning, until its end comes
         loads = json.loads
+        scan_json = _scan_json
         ring_seq = self._ring_seq
         ring_hash = self._ring_hash
         frame_of = self._frame
@@ -923,7 +1055,6 @@ class EventStream(_ReconnectingStream):
         mask, fingerprint_of, dict_type = _MASK, hash, dict  # locals: the loop runs once per event
         prev = -2  # no fast path until an id has been seen on this connection in _NORMAL mode
         delivered = False
-        buf = b""
         after_cr = False
         while True:
             chunk = read()
@@ -938,17 +1069,22 @@ class EventStream(_ReconnectingStream):
             if b"\r" in chunk:
                 after_cr = chunk[-1:] == b"\r"
                 chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            if buf:
-                buf, scan = _joined(buf, chunk)
+            if pending.parts:
+                if not pending.ends_in(chunk):
+                    continue  # still no end: nothing to parse yet
+                buf, scan = pending.joined()
             else:  # the usual case, without a call: the last read ended with a whole frame
                 buf, scan = chunk, 0
             start = 0
             size = len(buf)
+            large = size > limit  # only then can a frame in it be too large
             while start < size:
                 fast = match(buf, start)
                 if fast is not None:
                     data, seq_bytes = fast.groups()
                     seq = int(seq_bytes)
+                    if large and fast.end() - start > limit:
+                        raise self._too_large(fast.end() - start)
                     start = fast.end()
                     if seq == prev + 1:
                         prev = seq
@@ -957,9 +1093,14 @@ class EventStream(_ReconnectingStream):
                         ring_hash[slot] = fingerprint_of(data)
                         self.last_seq = seq
                         try:
-                            obj = loads(data.decode())
+                            text = data.decode()
+                            obj, end = scan_json(text, 0)  # json.loads without its two calls around it
+                            if end != len(text):
+                                obj = loads(text)  # more after the value: json.loads says what it is
                         except UnicodeDecodeError:  # not UTF-8: U+FFFD, as browsers do
                             obj = _parse_event(data.decode("utf-8", "replace"))
+                        except StopIteration:  # no JSON value at the start (a space, or nothing)
+                            obj = _parse_event(text)
                         except (ValueError, RecursionError):
                             obj = None
                         if obj.__class__ is dict_type:
@@ -982,6 +1123,8 @@ class EventStream(_ReconnectingStream):
                     end = buf.find(b"\n\n", scan if scan > start else start)
                     if end < 0:
                         break
+                    if large and end + 2 - start > limit:
+                        raise self._too_large(end + 2 - start)
                     frame = buf[start : end + 2]
                     start = end + 2
                     if prev != -2:
@@ -995,8 +1138,21 @@ class EventStream(_ReconnectingStream):
                 delivered = conn.delivered
                 if self._closed:
                     return
-            if start:
-                buf = buf[start:] if start < size else b""
+            if start < size:
+                pending.hold(buf[start:] if start else buf)
+
+    def _too_large(self, size: int) -> ResponseTooLargeError:
+        """The error for a frame of ``size`` bytes (or more) over ``max_event_bytes``."""
+        after = "the first event" if self.last_seq is None else f"the event after id {self.last_seq}"
+        return ResponseTooLargeError(
+            f"event stream of {self.session_id}: {after} is larger than max_event_bytes "
+            f"({self.max_event_bytes:,} bytes; {size:,} of it arrived without its end), so the stream "
+            "stopped there. If events this large are expected, raise the limit "
+            "(client.events(..., max_event_bytes=...) or EthosClient(max_event_bytes=...)); to skip "
+            "this one, open a new stream with since= its id",
+            limit=self.max_event_bytes,
+            what="event",
+        )
 
     def _tracked(self, kind: str) -> bool:
         """Note turn boundaries; False for an id-bearing ``stream_meta`` (not yielded by default)."""

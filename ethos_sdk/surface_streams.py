@@ -111,7 +111,7 @@ class _FollowedStream(_ReconnectingStream):
         return response
 
     def _read(self, response: requests.Response, conn: _Connection) -> Iterator[Dict[str, Any]]:
-        for frame in _sse_events(response):
+        for frame in _sse_events(response, self.max_event_bytes):
             out = self._frame(frame)
             if out is not None:
                 conn.delivered = True

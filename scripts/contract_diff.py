@@ -170,6 +170,7 @@ def _sdk_types() -> Dict[str, Any]:
     try:
         from ethos_sdk import EthosClient
         from ethos_sdk._catalog import sdk_procedures
+        from ethos_sdk._hints import get_type_hints as method_hints
     except ImportError:
         return {}
     finally:
@@ -181,7 +182,7 @@ def _sdk_types() -> Dict[str, Any]:
         for part in path.split(".")[1:]:
             target = getattr(target, part)
         try:
-            declared = typing.get_type_hints(target).get("return")
+            declared = method_hints(target).get("return")
         except Exception:  # an annotation this Python cannot evaluate: name the method only
             continue
         if declared is not None:

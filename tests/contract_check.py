@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 import typing_extensions
 
 from ethos_sdk import EthosClient, NotGiven
+from ethos_sdk._hints import get_type_hints as method_hints
 
 PER_CALL_OPTIONS = ("timeout", "extra_headers")
 
@@ -280,7 +281,7 @@ def check_signature(method: Callable[..., Any], entry: dict[str, Any], procedure
     problems = [
         f"missing per-call option {name}=" for name in PER_CALL_OPTIONS if name not in sig.parameters
     ]
-    hints = typing.get_type_hints(method)
+    hints = method_hints(method)
     if schema is None:
         if params:
             problems.append(f"takes {sorted(params)} but the procedure has no input")
@@ -316,7 +317,7 @@ def check_signature(method: Callable[..., Any], entry: dict[str, Any], procedure
 
 def check_output(method: Callable[..., Any], entry: dict[str, Any]) -> list[str]:
     schema = entry["output"]
-    hint = typing.get_type_hints(method).get("return", typing.Any)
+    hint = method_hints(method).get("return", typing.Any)
     if schema is None:
         return []
     return compare(hint, schema, "output")

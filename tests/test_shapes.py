@@ -3,13 +3,14 @@
 # No ``from __future__ import annotations``: the TypedDicts below are read at
 # run time, as the SDK's own types are.
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union, get_type_hints
+from typing import Any, Dict, List, Optional, Union
 
 import pytest
 from typing_extensions import Literal, NotRequired, Required, TypedDict
 
 from ethos_sdk import EthosClient
 from ethos_sdk._catalog import sdk_methods
+from ethos_sdk._hints import get_type_hints as method_hints
 from ethos_sdk._shapes import Finding, describe, json_type, validate
 from ethos_sdk.types.sessions import SessionPage
 
@@ -166,7 +167,7 @@ def test_every_answer_recorded_from_the_real_server_matches_its_methods_type(wir
         for part in methods[procedure].path.split(".")[1:]:
             method = getattr(method, part)
         answer = exchange.response.json()["json"]
-        assert validate(answer, get_type_hints(method)["return"]) == [], exchange.name
+        assert validate(answer, method_hints(method)["return"]) == [], exchange.name
         checked.add(procedure)
     report(f"shape validator: {len(checked)} procedures' recorded answers match the SDK's types")
     assert {"sessions.list", "sessions.get", "personalities.list", "memory.get"} <= checked

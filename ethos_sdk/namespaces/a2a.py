@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import List, Mapping, cast
+from typing import TYPE_CHECKING, List, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.a2a import A2AState, AgentIdentity, ExposableSkill, OkResult, Peer, PeerCard
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.a2a import A2AState, AgentIdentity, ExposableSkill, OkResult, Peer, PeerCard
 
 __all__ = ["A2A", "A2ASettings", "A2APeers", "A2ASkills"]
 
@@ -26,7 +28,7 @@ class A2ASettings(Namespace):
         ``a2a.settings.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            A2AState,
+            "A2AState",
             self._call(
                 "a2a.settings.get",
                 None,
@@ -48,7 +50,7 @@ class A2ASettings(Namespace):
         ``a2a.settings.set`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            A2AState,
+            "A2AState",
             self._call(
                 "a2a.settings.set",
                 {"enabled": enabled},
@@ -74,7 +76,7 @@ class A2APeers(Namespace):
         ``a2a.peers.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            List[Peer],
+            "List[Peer]",
             self._call(
                 "a2a.peers.list",
                 {"personalityId": personality_id},
@@ -102,7 +104,7 @@ class A2APeers(Namespace):
         ``a2a.peers.preview`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PeerCard,
+            "PeerCard",
             self._call(
                 "a2a.peers.preview",
                 {"url": url},
@@ -134,7 +136,7 @@ class A2APeers(Namespace):
         ``a2a.peers.add`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Peer,
+            "Peer",
             self._call(
                 "a2a.peers.add",
                 {
@@ -163,7 +165,7 @@ class A2APeers(Namespace):
         ``a2a.peers.setEnabled`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "a2a.peers.setEnabled",
                 {"personalityId": personality_id, "fingerprint": fingerprint, "enabled": enabled},
@@ -186,7 +188,7 @@ class A2APeers(Namespace):
         ``a2a.peers.remove`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "a2a.peers.remove",
                 {"personalityId": personality_id, "fingerprint": fingerprint},
@@ -212,7 +214,7 @@ class A2ASkills(Namespace):
         ``a2a.skills.listExposable`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            List[ExposableSkill],
+            "List[ExposableSkill]",
             self._call(
                 "a2a.skills.listExposable",
                 {"personalityId": personality_id},
@@ -259,7 +261,7 @@ class A2A(Namespace):
         ``a2a.identity`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            AgentIdentity,
+            "AgentIdentity",
             self._call(
                 "a2a.identity",
                 {"personalityId": personality_id},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.admin import AdminStatus, McpAuthType, OkResult, ProviderCheck, TestSendResult
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.admin import AdminStatus, McpAuthType, OkResult, ProviderCheck, TestSendResult
 
 __all__ = ["Admin"]
 
@@ -25,7 +27,7 @@ class Admin(Namespace):
         ``admin.getStatus`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            AdminStatus,
+            "AdminStatus",
             self._call(
                 "admin.getStatus",
                 None,
@@ -52,7 +54,7 @@ class Admin(Namespace):
         ``admin.rotateKey`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "admin.rotateKey",
                 {"provider": provider, "key": key},
@@ -74,7 +76,7 @@ class Admin(Namespace):
         ``admin.checkProvider`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            ProviderCheck,
+            "ProviderCheck",
             self._call(
                 "admin.checkProvider",
                 {"provider": provider},
@@ -99,7 +101,7 @@ class Admin(Namespace):
         ``admin.testSend`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            TestSendResult,
+            "TestSendResult",
             self._call(
                 "admin.testSend",
                 {"channel": channel},
@@ -128,7 +130,7 @@ class Admin(Namespace):
         ``admin.addMcpServer`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "admin.addMcpServer",
                 {"name": name, "url": url, "authType": auth_type},
@@ -150,7 +152,7 @@ class Admin(Namespace):
         ``admin.removeMcpServer`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "admin.removeMcpServer",
                 {"name": name},

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, cast
+from typing import TYPE_CHECKING, Mapping, Sequence, cast
 
 from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.api_keys import ApiKey, ApiKeyPage, ApiKeyScope, NewApiKey, RevokeResult
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.api_keys import ApiKey, ApiKeyPage, ApiKeyScope, NewApiKey, RevokeResult
 
 __all__ = ["ApiKeys"]
 
@@ -52,7 +54,7 @@ class ApiKeys(Namespace):
         ``apiKeys.create`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            NewApiKey,
+            "NewApiKey",
             self._call(
                 "apiKeys.create",
                 {"name": name, "scopes": scopes, "allowedOrigins": allowed_origins},
@@ -80,7 +82,7 @@ class ApiKeys(Namespace):
         ``apiKeys.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ApiKeyPage,
+            "ApiKeyPage",
             self._call(
                 "apiKeys.list",
                 {"limit": limit, "cursor": cursor},
@@ -129,7 +131,7 @@ class ApiKeys(Namespace):
         ``apiKeys.revoke`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            RevokeResult,
+            "RevokeResult",
             self._call(
                 "apiKeys.revoke",
                 {"id": id},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.batch import BatchRunList, BatchRunResult, RunOutput
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.batch import BatchRunList, BatchRunResult, RunOutput
 
 __all__ = ["Batch"]
 
@@ -25,7 +27,7 @@ class Batch(Namespace):
         ``batch.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            BatchRunList,
+            "BatchRunList",
             self._call(
                 "batch.list",
                 None,
@@ -54,7 +56,7 @@ class Batch(Namespace):
         ``batch.start`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            BatchRunResult,
+            "BatchRunResult",
             self._call(
                 "batch.start",
                 {
@@ -80,7 +82,7 @@ class Batch(Namespace):
         ``batch.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            BatchRunResult,
+            "BatchRunResult",
             self._call(
                 "batch.get",
                 {"id": id},
@@ -102,7 +104,7 @@ class Batch(Namespace):
         ``batch.output`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            RunOutput,
+            "RunOutput",
             self._call(
                 "batch.output",
                 {"id": id},

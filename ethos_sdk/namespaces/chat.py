@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence, cast
-
-from typing_extensions import Literal
+from typing import TYPE_CHECKING, Literal, Mapping, Optional, Sequence, cast
 
 from .._turn import EventCallback, TurnResult, TurnStream, ask, stream_turn
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.chat import Attachment, Ok, SteerResult, TurnReceipt
 from ._base import Namespace
 
 if TYPE_CHECKING:
     from .._client import EthosClient
+    from ..types.chat import Attachment, Ok, SteerResult, TurnReceipt
 
 __all__ = ["Chat"]
 
@@ -65,7 +63,7 @@ class Chat(Namespace):
         if isinstance(client_id, NotGiven):
             client_id = self._client.client_id
         return cast(
-            TurnReceipt,
+            "TurnReceipt",
             self._call(
                 "chat.send",
                 {
@@ -99,7 +97,7 @@ class Chat(Namespace):
         ``chat.abort`` · stable · API keys need scope ``chat:send``.
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "chat.abort",
                 {"sessionId": session_id},
@@ -125,7 +123,7 @@ class Chat(Namespace):
         ``chat.steer`` · stable · API keys need scope ``chat:send``.
         """
         return cast(
-            SteerResult,
+            "SteerResult",
             self._call(
                 "chat.steer",
                 {"sessionId": session_id, "text": text},

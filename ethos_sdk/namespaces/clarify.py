@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import List, Mapping, cast
+from typing import TYPE_CHECKING, List, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.clarify import AnswerSource, Ok, PendingQuestion
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.clarify import AnswerSource, Ok, PendingQuestion
 
 __all__ = ["Clarify"]
 
@@ -37,7 +39,7 @@ class Clarify(Namespace):
         ``clarify.respond`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "clarify.respond",
                 {"requestId": request_id, "answer": answer, "source": source},
@@ -63,7 +65,7 @@ class Clarify(Namespace):
         ``clarify.listPending`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            List[PendingQuestion],
+            "List[PendingQuestion]",
             self._call(
                 "clarify.listPending",
                 {"rootSessionKey": root_session_key},

@@ -14,38 +14,38 @@ Secrets go one way: ``update`` takes them in full (``api_key=``,
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, cast
-
-from typing_extensions import Literal
+from typing import TYPE_CHECKING, Literal, Mapping, Sequence, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.config import (
-    AudioFormat,
-    AuxModelParam,
-    BackgroundParam,
-    BargeInParam,
-    CompactionParam,
-    LaneMode,
-    LogsRotationParam,
-    MemoryApprovalParam,
-    MemoryCaptureParam,
-    MemoryConsolidationParam,
-    MemoryVaultParam,
-    ModelCatalogParam,
-    NightlyPassParam,
-    OkResult,
-    ProviderParam,
-    QuickCommandParam,
-    ServerConfig,
-    VoiceBotParam,
-    VoiceFillerParam,
-    VoiceRealtimeProviderParam,
-    VoiceSttProviderParam,
-    VoiceTtsProviderParam,
-    WebhookParam,
-    WeeklyDigestParam,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.config import (
+        AudioFormat,
+        AuxModelParam,
+        BackgroundParam,
+        BargeInParam,
+        CompactionParam,
+        LaneMode,
+        LogsRotationParam,
+        MemoryApprovalParam,
+        MemoryCaptureParam,
+        MemoryConsolidationParam,
+        MemoryVaultParam,
+        ModelCatalogParam,
+        NightlyPassParam,
+        OkResult,
+        ProviderParam,
+        QuickCommandParam,
+        ServerConfig,
+        VoiceBotParam,
+        VoiceFillerParam,
+        VoiceRealtimeProviderParam,
+        VoiceSttProviderParam,
+        VoiceTtsProviderParam,
+        WebhookParam,
+        WeeklyDigestParam,
+    )
 
 __all__ = ["Config"]
 
@@ -68,7 +68,7 @@ class Config(Namespace):
         ``config.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ServerConfig,
+            "ServerConfig",
             self._call(
                 "config.get",
                 None,
@@ -359,7 +359,7 @@ class Config(Namespace):
         ``config.update`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "config.update",
                 {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, cast
+from typing import TYPE_CHECKING, Mapping, Sequence, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.context import ResolvedReferences
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.context import ResolvedReferences
 
 __all__ = ["Context"]
 
@@ -29,7 +31,7 @@ class Context(Namespace):
         ``context.resolve`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            ResolvedReferences,
+            "ResolvedReferences",
             self._call(
                 "context.resolve",
                 {"refs": refs},

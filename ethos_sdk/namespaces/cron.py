@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.cron import (
-    CronHistory,
-    CronJobList,
-    CronJobResult,
-    CronRunResult,
-    MissedRunPolicy,
-    OkResult,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.cron import (
+        CronHistory,
+        CronJobList,
+        CronJobResult,
+        CronRunResult,
+        MissedRunPolicy,
+        OkResult,
+    )
 
 __all__ = ["Cron"]
 
@@ -32,7 +34,7 @@ class Cron(Namespace):
         ``cron.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CronJobList,
+            "CronJobList",
             self._call(
                 "cron.list", None, idempotent=True, timeout=timeout, extra_headers=extra_headers
             ),
@@ -50,7 +52,7 @@ class Cron(Namespace):
         ``cron.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CronJobResult,
+            "CronJobResult",
             self._call(
                 "cron.get",
                 {"id": id},
@@ -88,7 +90,7 @@ class Cron(Namespace):
         ``cron.create`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CronJobResult,
+            "CronJobResult",
             self._call(
                 "cron.create",
                 {
@@ -121,7 +123,7 @@ class Cron(Namespace):
         ``cron.update`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CronJobResult,
+            "CronJobResult",
             self._call(
                 "cron.update",
                 {
@@ -149,7 +151,7 @@ class Cron(Namespace):
         ``cron.delete`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "cron.delete",
                 {"id": id},
@@ -171,7 +173,7 @@ class Cron(Namespace):
         ``cron.pause`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "cron.pause",
                 {"id": id},
@@ -193,7 +195,7 @@ class Cron(Namespace):
         ``cron.resume`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "cron.resume",
                 {"id": id},
@@ -215,7 +217,7 @@ class Cron(Namespace):
         ``cron.runNow`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CronRunResult,
+            "CronRunResult",
             self._call(
                 "cron.runNow",
                 {"id": id},
@@ -242,7 +244,7 @@ class Cron(Namespace):
         ``cron.history`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CronHistory,
+            "CronHistory",
             self._call(
                 "cron.history",
                 {"id": id, "limit": limit},

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, cast
+from typing import TYPE_CHECKING, Mapping, Sequence, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.dashboards import (
-    DashboardDetail,
-    DashboardExport,
-    DashboardImport,
-    DashboardList,
-    DashboardParam,
-    DashboardResult,
-    NewPanel,
-    Ok,
-    PanelEmitRule,
-    PanelResult,
-    PromptSummary,
-    QueryResult,
-    QueryType,
-    WidgetTemplateList,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.dashboards import (
+        DashboardDetail,
+        DashboardExport,
+        DashboardImport,
+        DashboardList,
+        DashboardParam,
+        DashboardResult,
+        NewPanel,
+        Ok,
+        PanelEmitRule,
+        PanelResult,
+        PromptSummary,
+        QueryResult,
+        QueryType,
+        WidgetTemplateList,
+    )
 
 __all__ = ["Dashboards"]
 
@@ -48,7 +50,7 @@ class Dashboards(Namespace):
         ``dashboards.create`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DashboardResult,
+            "DashboardResult",
             self._call(
                 "dashboards.create",
                 {"title": title, "personalityId": personality_id, "description": description},
@@ -69,7 +71,7 @@ class Dashboards(Namespace):
         ``dashboards.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DashboardList,
+            "DashboardList",
             self._call(
                 "dashboards.list",
                 None,
@@ -91,7 +93,7 @@ class Dashboards(Namespace):
         ``dashboards.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DashboardDetail,
+            "DashboardDetail",
             self._call(
                 "dashboards.get",
                 {"id": id},
@@ -123,7 +125,7 @@ class Dashboards(Namespace):
         ``dashboards.update`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "dashboards.update",
                 {
@@ -151,7 +153,7 @@ class Dashboards(Namespace):
         ``dashboards.delete`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "dashboards.delete",
                 {"id": id},
@@ -194,7 +196,7 @@ class Dashboards(Namespace):
         ``dashboards.addPanel`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PanelResult,
+            "PanelResult",
             self._call(
                 "dashboards.addPanel",
                 {
@@ -243,7 +245,7 @@ class Dashboards(Namespace):
         ``dashboards.updatePanel`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "dashboards.updatePanel",
                 {
@@ -289,7 +291,7 @@ class Dashboards(Namespace):
         ``dashboards.updatePanelLayout`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "dashboards.updatePanelLayout",
                 {"panelId": panel_id, "col": col, "row": row, "w": w, "h": h},
@@ -311,7 +313,7 @@ class Dashboards(Namespace):
         ``dashboards.deletePanel`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "dashboards.deletePanel",
                 {"panelId": panel_id},
@@ -333,7 +335,7 @@ class Dashboards(Namespace):
         ``dashboards.refreshPanel`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "dashboards.refreshPanel",
                 {"panelId": panel_id},
@@ -355,7 +357,7 @@ class Dashboards(Namespace):
         ``dashboards.refreshAll`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "dashboards.refreshAll",
                 {"dashboardId": dashboard_id},
@@ -380,7 +382,7 @@ class Dashboards(Namespace):
         ``dashboards.summarizePrompt`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PromptSummary,
+            "PromptSummary",
             self._call(
                 "dashboards.summarizePrompt",
                 {"sessionId": session_id},
@@ -401,7 +403,7 @@ class Dashboards(Namespace):
         ``dashboards.listWidgetTemplates`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            WidgetTemplateList,
+            "WidgetTemplateList",
             self._call(
                 "dashboards.listWidgetTemplates",
                 None,
@@ -430,7 +432,7 @@ class Dashboards(Namespace):
         ``dashboards.runQuery`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            QueryResult,
+            "QueryResult",
             self._call(
                 "dashboards.runQuery",
                 {"pluginId": plugin_id, "sourceId": source_id, "sql": sql},
@@ -457,7 +459,7 @@ class Dashboards(Namespace):
         ``dashboards.updateParams`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "dashboards.updateParams",
                 {"id": id, "paramsCurrent": params_current},
@@ -481,7 +483,7 @@ class Dashboards(Namespace):
         ``dashboards.exportDashboard`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DashboardExport,
+            "DashboardExport",
             self._call(
                 "dashboards.exportDashboard",
                 {"id": id},
@@ -508,7 +510,7 @@ class Dashboards(Namespace):
         ``dashboards.importDashboard`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DashboardImport,
+            "DashboardImport",
             self._call(
                 "dashboards.importDashboard",
                 {"exportJson": export_json, "titleOverride": title_override},

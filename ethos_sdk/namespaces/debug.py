@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.debug import DebugReply
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.debug import DebugReply
 
 __all__ = ["Debug"]
 
@@ -36,7 +38,7 @@ class Debug(Namespace):
         ``debug.chat`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            DebugReply,
+            "DebugReply",
             self._call(
                 "debug.chat",
                 {"mainSessionId": main_session_id, "message": message, "clientId": client_id},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.deliveries import DeliverySummary
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.deliveries import DeliverySummary
 
 __all__ = ["Deliveries"]
 
@@ -29,7 +31,7 @@ class Deliveries(Namespace):
         ``deliveries.summary`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DeliverySummary,
+            "DeliverySummary",
             self._call(
                 "deliveries.summary",
                 {"limit": limit},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, cast
+from typing import TYPE_CHECKING, Mapping, Optional, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.digest import Digest as DigestResult
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.digest import Digest as DigestResult
 
 __all__ = ["Digest"]
 
@@ -25,7 +27,7 @@ class Digest(Namespace):
         ``digest.latest`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Optional[DigestResult],
+            "Optional[DigestResult]",
             self._call(
                 "digest.latest",
                 None,
@@ -46,7 +48,7 @@ class Digest(Namespace):
         ``digest.generate`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Optional[DigestResult],
+            "Optional[DigestResult]",
             self._call(
                 "digest.generate",
                 None,

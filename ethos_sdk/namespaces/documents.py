@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Mapping, Union, cast
+from typing import TYPE_CHECKING, IO, Mapping, Union, cast
 
 from .. import _surfaces
 from .._surfaces import Download
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.documents import DeleteResult, DocumentListing, DocumentsRoot
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.documents import DeleteResult, DocumentListing, DocumentsRoot
 
 __all__ = ["Documents"]
 
@@ -34,7 +36,7 @@ class Documents(Namespace):
         ``documents.root`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DocumentsRoot,
+            "DocumentsRoot",
             self._call(
                 "documents.root",
                 {"personalityId": personality_id},
@@ -61,7 +63,7 @@ class Documents(Namespace):
         ``documents.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DocumentListing,
+            "DocumentListing",
             self._call(
                 "documents.list",
                 {"personalityId": personality_id, "path": path},
@@ -88,7 +90,7 @@ class Documents(Namespace):
         ``documents.delete`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DeleteResult,
+            "DeleteResult",
             self._call(
                 "documents.delete",
                 {"personalityId": personality_id, "path": path},

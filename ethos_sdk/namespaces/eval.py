@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.eval import EvalRunList, EvalRunResult, RunOutput, Scorer
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.eval import EvalRunList, EvalRunResult, RunOutput, Scorer
 
 __all__ = ["Eval"]
 
@@ -25,7 +27,7 @@ class Eval(Namespace):
         ``eval.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            EvalRunList,
+            "EvalRunList",
             self._call(
                 "eval.list",
                 None,
@@ -57,7 +59,7 @@ class Eval(Namespace):
         ``eval.start`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            EvalRunResult,
+            "EvalRunResult",
             self._call(
                 "eval.start",
                 {
@@ -84,7 +86,7 @@ class Eval(Namespace):
         ``eval.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            EvalRunResult,
+            "EvalRunResult",
             self._call(
                 "eval.get",
                 {"id": id},
@@ -106,7 +108,7 @@ class Eval(Namespace):
         ``eval.output`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            RunOutput,
+            "RunOutput",
             self._call(
                 "eval.output",
                 {"id": id},

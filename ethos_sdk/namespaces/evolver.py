@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.evolver import EvolverConfigResult, EvolverHistory, OkResult, PendingSkillList
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.evolver import EvolverConfigResult, EvolverHistory, OkResult, PendingSkillList
 
 __all__ = ["Evolver"]
 
@@ -30,7 +32,7 @@ class Evolver(Namespace):
         ``evolver.configGet`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            EvolverConfigResult,
+            "EvolverConfigResult",
             self._call(
                 "evolver.configGet",
                 None,
@@ -63,7 +65,7 @@ class Evolver(Namespace):
         ``evolver.configUpdate`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            EvolverConfigResult,
+            "EvolverConfigResult",
             self._call(
                 "evolver.configUpdate",
                 {
@@ -90,7 +92,7 @@ class Evolver(Namespace):
         ``evolver.pendingList`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PendingSkillList,
+            "PendingSkillList",
             self._call(
                 "evolver.pendingList",
                 None,
@@ -115,7 +117,7 @@ class Evolver(Namespace):
         ``evolver.pendingApprove`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "evolver.pendingApprove",
                 {"id": id},
@@ -140,7 +142,7 @@ class Evolver(Namespace):
         ``evolver.pendingReject`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "evolver.pendingReject",
                 {"id": id},
@@ -165,7 +167,7 @@ class Evolver(Namespace):
         ``evolver.history`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            EvolverHistory,
+            "EvolverHistory",
             self._call(
                 "evolver.history",
                 {"limit": limit},

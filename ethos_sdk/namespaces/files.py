@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.files import FileList
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.files import FileList
 
 __all__ = ["Files"]
 
@@ -29,7 +31,7 @@ class Files(Namespace):
         ``files.list`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            FileList,
+            "FileList",
             self._call(
                 "files.list",
                 {"prefix": prefix},

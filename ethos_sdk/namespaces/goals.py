@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.goals import (
-    AcceptanceCriteria,
-    GoalDetail,
-    GoalList,
-    GoalResult,
-    GoalStatus,
-    OkResult,
-    ToolResult,
-)
 from ._base import Namespace
 
 if TYPE_CHECKING:
     from ..surface_streams import GoalEventStream
+    from ..types.goals import (
+        AcceptanceCriteria,
+        GoalDetail,
+        GoalList,
+        GoalResult,
+        GoalStatus,
+        OkResult,
+        ToolResult,
+    )
 
 __all__ = ["Goals"]
 
@@ -37,7 +37,7 @@ class Goals(Namespace):
         ``goals.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            GoalDetail,
+            "GoalDetail",
             self._call(
                 "goals.get",
                 {"id": id},
@@ -64,7 +64,7 @@ class Goals(Namespace):
         ``goals.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            GoalList,
+            "GoalList",
             self._call(
                 "goals.list",
                 {"status": status, "limit": limit},
@@ -91,7 +91,7 @@ class Goals(Namespace):
         ``goals.steer`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "goals.steer",
                 {"id": id, "message": message},
@@ -113,7 +113,7 @@ class Goals(Namespace):
         ``goals.cancel`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "goals.cancel",
                 {"id": id},
@@ -135,7 +135,7 @@ class Goals(Namespace):
         ``goals.resume`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "goals.resume",
                 {"id": id},
@@ -190,7 +190,7 @@ class Goals(Namespace):
         ``goals.create`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            GoalResult,
+            "GoalResult",
             self._call(
                 "goals.create",
                 {
@@ -229,7 +229,7 @@ class Goals(Namespace):
         ``goals.toolResult`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ToolResult,
+            "ToolResult",
             self._call(
                 "goals.toolResult",
                 {"goalId": goal_id, "toolCallId": tool_call_id},

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.kanban import (
-    AgentList,
-    BoardResult,
-    CommentResult,
-    KanbanTaskDetail,
-    KanbanTaskResult,
-    KanbanTaskStatus,
-    TeamList,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.kanban import (
+        AgentList,
+        BoardResult,
+        CommentResult,
+        KanbanTaskDetail,
+        KanbanTaskResult,
+        KanbanTaskStatus,
+        TeamList,
+    )
 
 __all__ = ["Kanban"]
 
@@ -33,7 +35,7 @@ class Kanban(Namespace):
         ``kanban.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            TeamList,
+            "TeamList",
             self._call(
                 "kanban.list",
                 None,
@@ -58,7 +60,7 @@ class Kanban(Namespace):
         ``kanban.getBoard`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            BoardResult,
+            "BoardResult",
             self._call(
                 "kanban.getBoard",
                 {"team": team},
@@ -89,7 +91,7 @@ class Kanban(Namespace):
         ``kanban.updateStatus`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            KanbanTaskResult,
+            "KanbanTaskResult",
             self._call(
                 "kanban.updateStatus",
                 {"team": team, "taskId": task_id, "status": status, "reason": reason},
@@ -124,7 +126,7 @@ class Kanban(Namespace):
         ``kanban.createTask`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            KanbanTaskResult,
+            "KanbanTaskResult",
             self._call(
                 "kanban.createTask",
                 {
@@ -156,7 +158,7 @@ class Kanban(Namespace):
         ``kanban.listAgents`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            AgentList,
+            "AgentList",
             self._call(
                 "kanban.listAgents",
                 {"team": team},
@@ -185,7 +187,7 @@ class Kanban(Namespace):
         ``kanban.assign`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            KanbanTaskResult,
+            "KanbanTaskResult",
             self._call(
                 "kanban.assign",
                 {"team": team, "taskId": task_id, "assignee": assignee},
@@ -212,7 +214,7 @@ class Kanban(Namespace):
         ``kanban.getTask`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            KanbanTaskDetail,
+            "KanbanTaskDetail",
             self._call(
                 "kanban.getTask",
                 {"team": team, "taskId": task_id},
@@ -241,7 +243,7 @@ class Kanban(Namespace):
         ``kanban.addComment`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CommentResult,
+            "CommentResult",
             self._call(
                 "kanban.addComment",
                 {"team": team, "taskId": task_id, "body": body},

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, cast
+from typing import TYPE_CHECKING, Mapping, Sequence, cast
 
 from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.mcp import (
-    AddServerResult,
-    AttachResult,
-    ConfigValidation,
-    MCPServerList,
-    MCPTransport,
-    OAuthCompletion,
-    OAuthStart,
-    OAuthStatus,
-    OkResult,
-    PersonalityServerList,
-    ScopeStatus,
-    ServerConfig,
-    ServerTool,
-    ServerToolPage,
-    TokenRefresh,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.mcp import (
+        AddServerResult,
+        AttachResult,
+        ConfigValidation,
+        MCPServerList,
+        MCPTransport,
+        OAuthCompletion,
+        OAuthStart,
+        OAuthStatus,
+        OkResult,
+        PersonalityServerList,
+        ScopeStatus,
+        ServerConfig,
+        ServerTool,
+        ServerToolPage,
+        TokenRefresh,
+    )
 
 __all__ = ["MCP"]
 
@@ -55,7 +57,7 @@ class MCP(Namespace):
         ``mcp.start`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OAuthStart,
+            "OAuthStart",
             self._call(
                 "mcp.start",
                 {"url": url, "name": name, "personalityId": personality_id},
@@ -87,7 +89,7 @@ class MCP(Namespace):
         ``mcp.complete`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OAuthCompletion,
+            "OAuthCompletion",
             self._call(
                 "mcp.complete",
                 {"code": code, "state": state, "error": error},
@@ -108,7 +110,7 @@ class MCP(Namespace):
         ``mcp.status`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OAuthStatus,
+            "OAuthStatus",
             self._call(
                 "mcp.status", None, idempotent=True, timeout=timeout, extra_headers=extra_headers
             ),
@@ -129,7 +131,7 @@ class MCP(Namespace):
         ``mcp.cancel`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "mcp.cancel",
                 {"state": state},
@@ -155,7 +157,7 @@ class MCP(Namespace):
         ``mcp.attachPersonalities`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            AttachResult,
+            "AttachResult",
             self._call(
                 "mcp.attachPersonalities",
                 {"serverName": server_name, "personalityIds": personality_ids},
@@ -176,7 +178,7 @@ class MCP(Namespace):
         ``mcp.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            MCPServerList,
+            "MCPServerList",
             self._call(
                 "mcp.list", None, idempotent=True, timeout=timeout, extra_headers=extra_headers
             ),
@@ -194,7 +196,7 @@ class MCP(Namespace):
         ``mcp.delete`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "mcp.delete",
                 {"name": name},
@@ -224,7 +226,7 @@ class MCP(Namespace):
         ``mcp.reconnect`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OAuthStart,
+            "OAuthStart",
             self._call(
                 "mcp.reconnect",
                 {"name": name, "personalityId": personality_id},
@@ -258,7 +260,7 @@ class MCP(Namespace):
         ``mcp.serverTools`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ServerToolPage,
+            "ServerToolPage",
             self._call(
                 "mcp.serverTools",
                 {
@@ -312,7 +314,7 @@ class MCP(Namespace):
         ``mcp.personalityServers`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PersonalityServerList,
+            "PersonalityServerList",
             self._call(
                 "mcp.personalityServers",
                 {"personalityId": personality_id},
@@ -354,7 +356,7 @@ class MCP(Namespace):
                 f"got {type(server).__name__}"
             )
         return cast(
-            AddServerResult,
+            "AddServerResult",
             self._call(
                 "mcp.addServer",
                 server,
@@ -379,7 +381,7 @@ class MCP(Namespace):
         ``mcp.refreshToken`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            TokenRefresh,
+            "TokenRefresh",
             self._call(
                 "mcp.refreshToken",
                 {"serverName": server_name},
@@ -406,7 +408,7 @@ class MCP(Namespace):
         ``mcp.rename`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "mcp.rename",
                 {"oldName": old_name, "newName": new_name},
@@ -429,7 +431,7 @@ class MCP(Namespace):
         ``mcp.updateToken`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "mcp.updateToken",
                 {"serverName": server_name, "token": token},
@@ -451,7 +453,7 @@ class MCP(Namespace):
         ``mcp.scopeStatus`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ScopeStatus,
+            "ScopeStatus",
             self._call(
                 "mcp.scopeStatus",
                 {"serverName": server_name},
@@ -482,7 +484,7 @@ class MCP(Namespace):
         ``mcp.validateConfig`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ConfigValidation,
+            "ConfigValidation",
             self._call(
                 "mcp.validateConfig",
                 {"transport": transport, "url": url, "command": command, "name": name},

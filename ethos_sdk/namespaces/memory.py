@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.memory import (
-    HistoryBlob,
-    HistoryEntry,
-    HistoryPage,
-    MemoryFile,
-    MemoryFileResult,
-    MemoryPage,
-    MemorySource,
-    MemoryStore,
-    MemoryUserList,
-    Ok,
-    PendingFactList,
-    RestoreResult,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.memory import (
+        HistoryBlob,
+        HistoryEntry,
+        HistoryPage,
+        MemoryFile,
+        MemoryFileResult,
+        MemoryPage,
+        MemorySource,
+        MemoryStore,
+        MemoryUserList,
+        Ok,
+        PendingFactList,
+        RestoreResult,
+    )
 
 __all__ = ["Memory"]
 
@@ -56,7 +58,7 @@ class Memory(Namespace):
         ``memory.list`` · stable · API keys need scope ``memory:read``.
         """
         return cast(
-            MemoryPage,
+            "MemoryPage",
             self._call(
                 "memory.list",
                 {
@@ -118,7 +120,7 @@ class Memory(Namespace):
         ``memory.get`` · stable · API keys need scope ``memory:read``.
         """
         return cast(
-            MemoryFileResult,
+            "MemoryFileResult",
             self._call(
                 "memory.get",
                 {"store": store, "personalityId": personality_id, "userId": user_id},
@@ -149,7 +151,7 @@ class Memory(Namespace):
         ``memory.write`` · stable · API keys need scope ``memory:write``.
         """
         return cast(
-            MemoryFileResult,
+            "MemoryFileResult",
             self._call(
                 "memory.write",
                 {
@@ -175,7 +177,7 @@ class Memory(Namespace):
         ``memory.listUsers`` · stable · API keys need scope ``memory:read``.
         """
         return cast(
-            MemoryUserList,
+            "MemoryUserList",
             self._call(
                 "memory.listUsers",
                 {},
@@ -216,7 +218,7 @@ class Memory(Namespace):
         ``memory.history`` · stable · API keys need scope ``memory:read``.
         """
         return cast(
-            HistoryPage,
+            "HistoryPage",
             self._call(
                 "memory.history",
                 {
@@ -282,7 +284,7 @@ class Memory(Namespace):
         ``memory.historyBlob`` · stable · API keys need scope ``memory:read``.
         """
         return cast(
-            HistoryBlob,
+            "HistoryBlob",
             self._call(
                 "memory.historyBlob",
                 {"personalityId": personality_id, "blob": blob},
@@ -305,7 +307,7 @@ class Memory(Namespace):
         ``memory.restore`` · stable · API keys need scope ``memory:write``.
         """
         return cast(
-            RestoreResult,
+            "RestoreResult",
             self._call(
                 "memory.restore",
                 {"personalityId": personality_id, "slug": slug},
@@ -329,7 +331,7 @@ class Memory(Namespace):
         ``memory.pendingList`` · stable · API keys need scope ``memory:read``.
         """
         return cast(
-            PendingFactList,
+            "PendingFactList",
             self._call(
                 "memory.pendingList",
                 {"personalityId": personality_id},
@@ -352,7 +354,7 @@ class Memory(Namespace):
         ``memory.pendingApprove`` · stable · API keys need scope ``memory:write``.
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "memory.pendingApprove",
                 {"personalityId": personality_id, "id": id},
@@ -375,7 +377,7 @@ class Memory(Namespace):
         ``memory.pendingReject`` · stable · API keys need scope ``memory:write``.
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "memory.pendingReject",
                 {"personalityId": personality_id, "id": id},

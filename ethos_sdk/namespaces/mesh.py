@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.mesh import MeshAgentList, RouteTestResult
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.mesh import MeshAgentList, RouteTestResult
 
 __all__ = ["Mesh"]
 
@@ -25,7 +27,7 @@ class Mesh(Namespace):
         ``mesh.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            MeshAgentList,
+            "MeshAgentList",
             self._call(
                 "mesh.list",
                 None,
@@ -47,7 +49,7 @@ class Mesh(Namespace):
         ``mesh.routeTest`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            RouteTestResult,
+            "RouteTestResult",
             self._call(
                 "mesh.routeTest",
                 {"capability": capability},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.meta import Capabilities
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.meta import Capabilities
 
 __all__ = ["Meta"]
 
@@ -30,7 +32,7 @@ class Meta(Namespace):
         ``meta.capabilities`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            Capabilities,
+            "Capabilities",
             self._call(
                 "meta.capabilities",
                 None,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.models import ModelCatalog
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.models import ModelCatalog
 
 __all__ = ["Models"]
 
@@ -28,7 +30,7 @@ class Models(Namespace):
         ``models.catalog`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ModelCatalog,
+            "ModelCatalog",
             self._call(
                 "models.catalog",
                 None,

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.named_secrets import (
-    CreatedSecret,
-    KeyTestResult,
-    NamedSecretList,
-    OkResult,
-    SecretProvider,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.named_secrets import (
+        CreatedSecret,
+        KeyTestResult,
+        NamedSecretList,
+        OkResult,
+        SecretProvider,
+    )
 
 __all__ = ["NamedSecrets"]
 
@@ -35,7 +37,7 @@ class NamedSecrets(Namespace):
         ``namedSecrets.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            NamedSecretList,
+            "NamedSecretList",
             self._call(
                 "namedSecrets.list",
                 None,
@@ -64,7 +66,7 @@ class NamedSecrets(Namespace):
         ``namedSecrets.create`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CreatedSecret,
+            "CreatedSecret",
             self._call(
                 "namedSecrets.create",
                 {"provider": provider, "name": name, "value": value},
@@ -87,7 +89,7 @@ class NamedSecrets(Namespace):
         ``namedSecrets.delete`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "namedSecrets.delete",
                 {"provider": provider, "name": name},
@@ -110,7 +112,7 @@ class NamedSecrets(Namespace):
         ``namedSecrets.testKey`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            KeyTestResult,
+            "KeyTestResult",
             self._call(
                 "namedSecrets.testKey",
                 {"provider": provider, "name": name},

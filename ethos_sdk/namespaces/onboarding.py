@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.onboarding import OkResult, OnboardingState, ProviderName, ProviderValidation
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.onboarding import OkResult, OnboardingState, ProviderName, ProviderValidation
 
 __all__ = ["Onboarding"]
 
@@ -25,7 +27,7 @@ class Onboarding(Namespace):
         ``onboarding.state`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OnboardingState,
+            "OnboardingState",
             self._call(
                 "onboarding.state",
                 None,
@@ -57,7 +59,7 @@ class Onboarding(Namespace):
         ``onboarding.validateProvider`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ProviderValidation,
+            "ProviderValidation",
             self._call(
                 "onboarding.validateProvider",
                 {"provider": provider, "apiKey": api_key, "baseUrl": base_url},
@@ -90,7 +92,7 @@ class Onboarding(Namespace):
         ``onboarding.complete`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "onboarding.complete",
                 {

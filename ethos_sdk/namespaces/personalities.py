@@ -8,7 +8,7 @@ server refuses it to any API key with 403, so use cookie authentication
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, Union, cast
+from typing import TYPE_CHECKING, Mapping, Sequence, Union, cast
 
 from .. import _surfaces
 from .._surfaces import AvatarImage
@@ -17,38 +17,40 @@ from typing_extensions import Literal
 
 from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.personalities import (
-    CandidateApproval,
-    CharacterSheet,
-    DisplaySettings,
-    DreamingSettings,
-    ExpressionProposal,
-    ExpressionRevert,
-    ExpressionRevision,
-    FsReachParam,
-    ImportedSkills,
-    InitialSkillEvolution,
-    LivingSoul,
-    MemorySettings,
-    ModelTiers,
-    NightlySettings,
-    OkResult,
-    Personality,
-    PersonalityDetail,
-    PersonalityPage,
-    PersonalityResult,
-    ProviderName,
-    Renderers,
-    SafetySettings,
-    SkillCandidateList,
-    SkillEvolutionSettings,
-    SkillList,
-    SkillResult,
-    SoulSplit,
-    VoiceSettingsParam,
-)
-from ..types.system import AvatarUploaded
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.personalities import (
+        CandidateApproval,
+        CharacterSheet,
+        DisplaySettings,
+        DreamingSettings,
+        ExpressionProposal,
+        ExpressionRevert,
+        ExpressionRevision,
+        FsReachParam,
+        ImportedSkills,
+        InitialSkillEvolution,
+        LivingSoul,
+        MemorySettings,
+        ModelTiers,
+        NightlySettings,
+        OkResult,
+        Personality,
+        PersonalityDetail,
+        PersonalityPage,
+        PersonalityResult,
+        ProviderName,
+        Renderers,
+        SafetySettings,
+        SkillCandidateList,
+        SkillEvolutionSettings,
+        SkillList,
+        SkillResult,
+        SoulSplit,
+        VoiceSettingsParam,
+    )
+    from ..types.system import AvatarUploaded
 
 __all__ = ["Personalities"]
 
@@ -77,7 +79,7 @@ class Personalities(Namespace):
         ``personalities.list`` · stable · API keys need scope ``personalities:read``.
         """
         return cast(
-            PersonalityPage,
+            "PersonalityPage",
             self._call(
                 "personalities.list",
                 {"limit": limit, "cursor": cursor},
@@ -125,7 +127,7 @@ class Personalities(Namespace):
         ``personalities.get`` · stable · API keys need scope ``personalities:read``.
         """
         return cast(
-            PersonalityDetail,
+            "PersonalityDetail",
             self._call(
                 "personalities.get",
                 {"id": id},
@@ -147,7 +149,7 @@ class Personalities(Namespace):
         ``personalities.characterSheet`` · stable · API keys need scope ``personalities:read``.
         """
         return cast(
-            CharacterSheet,
+            "CharacterSheet",
             self._call(
                 "personalities.characterSheet",
                 {"id": id},
@@ -195,7 +197,7 @@ class Personalities(Namespace):
         ``personalities.create`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            PersonalityResult,
+            "PersonalityResult",
             self._call(
                 "personalities.create",
                 {
@@ -262,7 +264,7 @@ class Personalities(Namespace):
         ``personalities.update`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            PersonalityResult,
+            "PersonalityResult",
             self._call(
                 "personalities.update",
                 {
@@ -305,7 +307,7 @@ class Personalities(Namespace):
         ``personalities.delete`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "personalities.delete",
                 {"id": id},
@@ -332,7 +334,7 @@ class Personalities(Namespace):
         ``personalities.duplicate`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            PersonalityResult,
+            "PersonalityResult",
             self._call(
                 "personalities.duplicate",
                 {"id": id, "newId": new_id},
@@ -354,7 +356,7 @@ class Personalities(Namespace):
         ``personalities.renderers`` · stable · API keys need scope ``personalities:read``.
         """
         return cast(
-            Renderers,
+            "Renderers",
             self._call(
                 "personalities.renderers",
                 {"id": id},
@@ -378,7 +380,7 @@ class Personalities(Namespace):
         ``personalities.skillsList`` · stable · API keys need scope ``personalities:read``.
         """
         return cast(
-            SkillList,
+            "SkillList",
             self._call(
                 "personalities.skillsList",
                 {"personalityId": personality_id},
@@ -401,7 +403,7 @@ class Personalities(Namespace):
         ``personalities.skillsGet`` · stable · API keys need scope ``personalities:read``.
         """
         return cast(
-            SkillResult,
+            "SkillResult",
             self._call(
                 "personalities.skillsGet",
                 {"personalityId": personality_id, "skillId": skill_id},
@@ -433,7 +435,7 @@ class Personalities(Namespace):
         ``personalities.skillsCreate`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            SkillResult,
+            "SkillResult",
             self._call(
                 "personalities.skillsCreate",
                 {"personalityId": personality_id, "skillId": skill_id, "body": body},
@@ -457,7 +459,7 @@ class Personalities(Namespace):
         ``personalities.skillsUpdate`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            SkillResult,
+            "SkillResult",
             self._call(
                 "personalities.skillsUpdate",
                 {"personalityId": personality_id, "skillId": skill_id, "body": body},
@@ -480,7 +482,7 @@ class Personalities(Namespace):
         ``personalities.skillsDelete`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "personalities.skillsDelete",
                 {"personalityId": personality_id, "skillId": skill_id},
@@ -507,7 +509,7 @@ class Personalities(Namespace):
         ``personalities.skillsImportGlobal`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            ImportedSkills,
+            "ImportedSkills",
             self._call(
                 "personalities.skillsImportGlobal",
                 {"personalityId": personality_id, "skillIds": skill_ids},
@@ -531,7 +533,7 @@ class Personalities(Namespace):
         ``personalities.skillCandidatesList`` · stable · API keys need scope ``personalities:read``.
         """
         return cast(
-            SkillCandidateList,
+            "SkillCandidateList",
             self._call(
                 "personalities.skillCandidatesList",
                 {"personalityId": personality_id},
@@ -559,7 +561,7 @@ class Personalities(Namespace):
         ``personalities.skillCandidateApprove`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            CandidateApproval,
+            "CandidateApproval",
             self._call(
                 "personalities.skillCandidateApprove",
                 {"personalityId": personality_id, "fileName": file_name},
@@ -587,7 +589,7 @@ class Personalities(Namespace):
         ``personalities.skillCandidateReject`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "personalities.skillCandidateReject",
                 {"personalityId": personality_id, "fileName": file_name},
@@ -618,7 +620,7 @@ class Personalities(Namespace):
         ``personalities.mcpSetToken`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "personalities.mcpSetToken",
                 {"personalityId": personality_id, "server": server, "token": token},
@@ -641,7 +643,7 @@ class Personalities(Namespace):
         ``personalities.mcpDeleteToken`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "personalities.mcpDeleteToken",
                 {"personalityId": personality_id, "server": server},
@@ -668,7 +670,7 @@ class Personalities(Namespace):
         ``personalities.livingSoul`` · stable · API keys need scope ``personalities:read``.
         """
         return cast(
-            LivingSoul,
+            "LivingSoul",
             self._call(
                 "personalities.livingSoul",
                 {"id": id},
@@ -692,7 +694,7 @@ class Personalities(Namespace):
         ``personalities.proposeExpression`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            ExpressionProposal,
+            "ExpressionProposal",
             self._call(
                 "personalities.proposeExpression",
                 {"id": id},
@@ -723,7 +725,7 @@ class Personalities(Namespace):
         ``personalities.applyExpression`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            ExpressionRevision,
+            "ExpressionRevision",
             self._call(
                 "personalities.applyExpression",
                 {
@@ -750,7 +752,7 @@ class Personalities(Namespace):
         ``personalities.revertExpression`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            ExpressionRevert,
+            "ExpressionRevert",
             self._call(
                 "personalities.revertExpression",
                 {"id": id},
@@ -775,7 +777,7 @@ class Personalities(Namespace):
         ``personalities.proposeSoulSplit`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            SoulSplit,
+            "SoulSplit",
             self._call(
                 "personalities.proposeSoulSplit",
                 {"soulMd": soul_md},

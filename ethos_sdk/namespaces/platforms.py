@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, cast
-
-from typing_extensions import Literal
+from typing import TYPE_CHECKING, Literal, Mapping, Sequence, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.platforms import (
-    BotBinding,
-    ChannelFilter,
-    ChannelFilterResult,
-    OkResult,
-    PlatformCheck,
-    PlatformId,
-    PlatformList,
-    PlatformResult,
-    SlackBotList,
-    SlackBotResult,
-    TelegramBotList,
-    TelegramBotResult,
-    WhatsAppBotList,
-    WhatsAppBotResult,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.platforms import (
+        BotBinding,
+        ChannelFilter,
+        ChannelFilterResult,
+        OkResult,
+        PlatformCheck,
+        PlatformId,
+        PlatformList,
+        PlatformResult,
+        SlackBotList,
+        SlackBotResult,
+        TelegramBotList,
+        TelegramBotResult,
+        WhatsAppBotList,
+        WhatsAppBotResult,
+    )
 
 __all__ = ["Platforms"]
 
@@ -46,7 +46,7 @@ class Platforms(Namespace):
         ``platforms.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PlatformList,
+            "PlatformList",
             self._call(
                 "platforms.list",
                 None,
@@ -74,7 +74,7 @@ class Platforms(Namespace):
         ``platforms.set`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PlatformResult,
+            "PlatformResult",
             self._call(
                 "platforms.set",
                 {"id": id, "fields": fields},
@@ -96,7 +96,7 @@ class Platforms(Namespace):
         ``platforms.clear`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PlatformResult,
+            "PlatformResult",
             self._call(
                 "platforms.clear",
                 {"id": id},
@@ -126,7 +126,7 @@ class Platforms(Namespace):
         ``platforms.validate`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PlatformCheck,
+            "PlatformCheck",
             self._call(
                 "platforms.validate",
                 {"id": id, "fields": fields},
@@ -147,7 +147,7 @@ class Platforms(Namespace):
         ``platforms.botsListTelegram`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            TelegramBotList,
+            "TelegramBotList",
             self._call(
                 "platforms.botsListTelegram",
                 None,
@@ -178,7 +178,7 @@ class Platforms(Namespace):
         ``platforms.botsAddTelegram`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            TelegramBotResult,
+            "TelegramBotResult",
             self._call(
                 "platforms.botsAddTelegram",
                 {"token": token, "bind": bind, "username": username},
@@ -200,7 +200,7 @@ class Platforms(Namespace):
         ``platforms.botsRemoveTelegram`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "platforms.botsRemoveTelegram",
                 {"botKey": bot_key},
@@ -221,7 +221,7 @@ class Platforms(Namespace):
         ``platforms.botsListSlack`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SlackBotList,
+            "SlackBotList",
             self._call(
                 "platforms.botsListSlack",
                 None,
@@ -252,7 +252,7 @@ class Platforms(Namespace):
         ``platforms.botsAddSlack`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SlackBotResult,
+            "SlackBotResult",
             self._call(
                 "platforms.botsAddSlack",
                 {
@@ -279,7 +279,7 @@ class Platforms(Namespace):
         ``platforms.botsRemoveSlack`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "platforms.botsRemoveSlack",
                 {"botKey": bot_key},
@@ -300,7 +300,7 @@ class Platforms(Namespace):
         ``platforms.botsListWhatsApp`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            WhatsAppBotList,
+            "WhatsAppBotList",
             self._call(
                 "platforms.botsListWhatsApp",
                 None,
@@ -333,7 +333,7 @@ class Platforms(Namespace):
         ``platforms.botsAddWhatsApp`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            WhatsAppBotResult,
+            "WhatsAppBotResult",
             self._call(
                 "platforms.botsAddWhatsApp",
                 {
@@ -361,7 +361,7 @@ class Platforms(Namespace):
         ``platforms.botsRemoveWhatsApp`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "platforms.botsRemoveWhatsApp",
                 {"botKey": bot_key},
@@ -383,7 +383,7 @@ class Platforms(Namespace):
         ``platforms.getChannelFilter`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ChannelFilterResult,
+            "ChannelFilterResult",
             self._call(
                 "platforms.getChannelFilter",
                 {"platform": platform},
@@ -410,7 +410,7 @@ class Platforms(Namespace):
         ``platforms.setChannelFilter`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ChannelFilterResult,
+            "ChannelFilterResult",
             self._call(
                 "platforms.setChannelFilter",
                 {"platform": platform, "filter": filter},

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, cast
+from typing import TYPE_CHECKING, Any, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.plugins import (
-    CredentialKeyList,
-    CredentialMeta,
-    CredentialPreview,
-    CredentialValue,
-    OAuthCompletion,
-    OAuthUrl,
-    OkResult,
-    PageSpecResult,
-    PageToolResult,
-    PluginList,
-    ToolResult,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.plugins import (
+        CredentialKeyList,
+        CredentialMeta,
+        CredentialPreview,
+        CredentialValue,
+        OAuthCompletion,
+        OAuthUrl,
+        OkResult,
+        PageSpecResult,
+        PageToolResult,
+        PluginList,
+        ToolResult,
+    )
 
 __all__ = ["Plugins"]
 
@@ -37,7 +39,7 @@ class Plugins(Namespace):
         ``plugins.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PluginList,
+            "PluginList",
             self._call(
                 "plugins.list", None, idempotent=True, timeout=timeout, extra_headers=extra_headers
             ),
@@ -58,7 +60,7 @@ class Plugins(Namespace):
         ``plugins.install`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "plugins.install",
                 {"packageSpec": package_spec},
@@ -80,7 +82,7 @@ class Plugins(Namespace):
         ``plugins.uninstall`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "plugins.uninstall",
                 {"pluginId": plugin_id},
@@ -109,7 +111,7 @@ class Plugins(Namespace):
         ``plugins.setCredential`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "plugins.setCredential",
                 {"pluginId": plugin_id, "key": key, "value": value},
@@ -132,7 +134,7 @@ class Plugins(Namespace):
         ``plugins.getCredentialMeta`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CredentialMeta,
+            "CredentialMeta",
             self._call(
                 "plugins.getCredentialMeta",
                 {"pluginId": plugin_id, "key": key},
@@ -154,7 +156,7 @@ class Plugins(Namespace):
         ``plugins.listCredentialKeys`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CredentialKeyList,
+            "CredentialKeyList",
             self._call(
                 "plugins.listCredentialKeys",
                 {"pluginId": plugin_id},
@@ -176,7 +178,7 @@ class Plugins(Namespace):
         ``plugins.getPageSpec`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PageSpecResult,
+            "PageSpecResult",
             self._call(
                 "plugins.getPageSpec",
                 {"pluginId": plugin_id},
@@ -207,7 +209,7 @@ class Plugins(Namespace):
         ``plugins.invokeToolForPage`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PageToolResult,
+            "PageToolResult",
             self._call(
                 "plugins.invokeToolForPage",
                 {"pluginId": plugin_id, "toolName": tool_name, "args": args},
@@ -232,7 +234,7 @@ class Plugins(Namespace):
         ``plugins.getCredential`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CredentialValue,
+            "CredentialValue",
             self._call(
                 "plugins.getCredential",
                 {"pluginId": plugin_id, "ref": ref},
@@ -255,7 +257,7 @@ class Plugins(Namespace):
         ``plugins.credentialPreview`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CredentialPreview,
+            "CredentialPreview",
             self._call(
                 "plugins.credentialPreview",
                 {"pluginId": plugin_id, "ref": ref},
@@ -287,7 +289,7 @@ class Plugins(Namespace):
         ``plugins.executeTool`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ToolResult,
+            "ToolResult",
             self._call(
                 "plugins.executeTool",
                 {"pluginId": plugin_id, "toolName": tool_name, "args": args},
@@ -312,7 +314,7 @@ class Plugins(Namespace):
         ``plugins.requestOAuth`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OAuthUrl,
+            "OAuthUrl",
             self._call(
                 "plugins.requestOAuth",
                 {"pluginId": plugin_id, "oauthRef": oauth_ref},
@@ -336,7 +338,7 @@ class Plugins(Namespace):
         ``plugins.completeOAuth`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OAuthCompletion,
+            "OAuthCompletion",
             self._call(
                 "plugins.completeOAuth",
                 {"pluginId": plugin_id, "oauthRef": oauth_ref, "requestToken": request_token},

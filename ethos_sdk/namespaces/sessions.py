@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from typing_extensions import Literal
 
 from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.sessions import (
-    CompactionResult,
-    ContextAnatomyResult,
-    DeleteResult,
-    Session,
-    SessionDetail,
-    SessionExport,
-    SessionPage,
-    SessionResult,
-    UndoResult,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.sessions import (
+        CompactionResult,
+        ContextAnatomyResult,
+        DeleteResult,
+        Session,
+        SessionDetail,
+        SessionExport,
+        SessionPage,
+        SessionResult,
+        UndoResult,
+    )
 
 __all__ = ["Sessions"]
 
@@ -52,7 +54,7 @@ class Sessions(Namespace):
         ``sessions.list`` · stable · API keys need scope ``sessions:read``.
         """
         return cast(
-            SessionPage,
+            "SessionPage",
             self._call(
                 "sessions.list",
                 {"q": q, "limit": limit, "cursor": cursor, "personalityId": personality_id},
@@ -112,7 +114,7 @@ class Sessions(Namespace):
         ``sessions.update`` · stable · API keys need scope ``sessions:write``.
         """
         return cast(
-            SessionResult,
+            "SessionResult",
             self._call(
                 "sessions.update",
                 {"id": id, "title": title, "expectedVersion": expected_version},
@@ -135,7 +137,7 @@ class Sessions(Namespace):
         ``sessions.delete`` · stable · API keys need scope ``sessions:write``.
         """
         return cast(
-            DeleteResult,
+            "DeleteResult",
             self._call(
                 "sessions.delete",
                 {"id": id, "expectedVersion": expected_version},
@@ -162,7 +164,7 @@ class Sessions(Namespace):
         ``sessions.get`` · stable · API keys need scope ``sessions:read``.
         """
         return cast(
-            SessionDetail,
+            "SessionDetail",
             self._call(
                 "sessions.get",
                 {"id": id},
@@ -193,7 +195,7 @@ class Sessions(Namespace):
         ``sessions.fork`` · stable · API keys need scope ``sessions:write``.
         """
         return cast(
-            SessionResult,
+            "SessionResult",
             self._call(
                 "sessions.fork",
                 {"id": id, "personalityId": personality_id, "expectedVersion": expected_version},
@@ -222,7 +224,7 @@ class Sessions(Namespace):
         ``sessions.export`` · stable · API keys need scope ``sessions:read``.
         """
         return cast(
-            SessionExport,
+            "SessionExport",
             self._call(
                 "sessions.export",
                 {"id": id, "format": format},
@@ -244,7 +246,7 @@ class Sessions(Namespace):
         ``sessions.pin`` · stable · API keys need scope ``sessions:write``.
         """
         return cast(
-            SessionResult,
+            "SessionResult",
             self._call(
                 "sessions.pin",
                 {"id": id},
@@ -266,7 +268,7 @@ class Sessions(Namespace):
         ``sessions.unpin`` · stable · API keys need scope ``sessions:write``.
         """
         return cast(
-            SessionResult,
+            "SessionResult",
             self._call(
                 "sessions.unpin",
                 {"id": id},
@@ -291,7 +293,7 @@ class Sessions(Namespace):
         ``sessions.contextAnatomy`` · stable · API keys need scope ``sessions:read``.
         """
         return cast(
-            ContextAnatomyResult,
+            "ContextAnatomyResult",
             self._call(
                 "sessions.contextAnatomy",
                 {"id": id},
@@ -322,7 +324,7 @@ class Sessions(Namespace):
         ``sessions.undoTurns`` · stable · cookie authentication only (API keys get 403).
         """
         return cast(
-            UndoResult,
+            "UndoResult",
             self._call(
                 "sessions.undoTurns",
                 {"id": id, "n": n},
@@ -351,7 +353,7 @@ class Sessions(Namespace):
         ``sessions.compact`` · stable · API keys need scope ``sessions:write``.
         """
         return cast(
-            CompactionResult,
+            "CompactionResult",
             self._call(
                 "sessions.compact",
                 {"id": id, "instructions": instructions},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.skills import OkResult, SkillList, SkillResult
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.skills import OkResult, SkillList, SkillResult
 
 __all__ = ["Skills"]
 
@@ -30,7 +32,7 @@ class Skills(Namespace):
         ``skills.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SkillList,
+            "SkillList",
             self._call(
                 "skills.list",
                 {"includeUnavailable": include_unavailable},
@@ -52,7 +54,7 @@ class Skills(Namespace):
         ``skills.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SkillResult,
+            "SkillResult",
             self._call(
                 "skills.get",
                 {"id": id},
@@ -79,7 +81,7 @@ class Skills(Namespace):
         ``skills.create`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SkillResult,
+            "SkillResult",
             self._call(
                 "skills.create",
                 {"id": id, "body": body},
@@ -102,7 +104,7 @@ class Skills(Namespace):
         ``skills.update`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SkillResult,
+            "SkillResult",
             self._call(
                 "skills.update",
                 {"id": id, "body": body},
@@ -124,7 +126,7 @@ class Skills(Namespace):
         ``skills.delete`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "skills.delete",
                 {"id": id},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.slash_commands import SlashCommandList
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.slash_commands import SlashCommandList
 
 __all__ = ["SlashCommands"]
 
@@ -25,7 +27,7 @@ class SlashCommands(Namespace):
         ``slashCommands.list`` · unmarked · cookie authentication only (API keys get 403).
         """
         return cast(
-            SlashCommandList,
+            "SlashCommandList",
             self._call(
                 "slashCommands.list",
                 None,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import List, Mapping, Optional, cast
+from typing import TYPE_CHECKING, List, Mapping, Optional, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.tasks import CancelResult, Task, TaskDetail
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.tasks import CancelResult, Task, TaskDetail
 
 __all__ = ["Tasks"]
 
@@ -30,7 +32,7 @@ class Tasks(Namespace):
         ``tasks.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            List[Task],
+            "List[Task]",
             self._call(
                 "tasks.list",
                 {"rootSessionKey": root_session_key},
@@ -52,7 +54,7 @@ class Tasks(Namespace):
         ``tasks.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Optional[TaskDetail],
+            "Optional[TaskDetail]",
             self._call(
                 "tasks.get",
                 {"id": id},
@@ -74,7 +76,7 @@ class Tasks(Namespace):
         ``tasks.cancel`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CancelResult,
+            "CancelResult",
             self._call(
                 "tasks.cancel",
                 {"id": id},

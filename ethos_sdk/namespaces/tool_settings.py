@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.tool_settings import (
-    DefaultSettings,
-    PersonalitySaveResult,
-    PersonalitySettings,
-    SaveResult,
-    ToolSchemaList,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.tool_settings import (
+        DefaultSettings,
+        PersonalitySaveResult,
+        PersonalitySettings,
+        SaveResult,
+        ToolSchemaList,
+    )
 
 __all__ = ["ToolSettings"]
 
@@ -36,7 +38,7 @@ class ToolSettings(Namespace):
         ``toolSettings.schemas`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            ToolSchemaList,
+            "ToolSchemaList",
             self._call(
                 "toolSettings.schemas",
                 None,
@@ -57,7 +59,7 @@ class ToolSettings(Namespace):
         ``toolSettings.getDefault`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            DefaultSettings,
+            "DefaultSettings",
             self._call(
                 "toolSettings.getDefault",
                 None,
@@ -82,7 +84,7 @@ class ToolSettings(Namespace):
         ``toolSettings.setDefault`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SaveResult,
+            "SaveResult",
             self._call(
                 "toolSettings.setDefault",
                 {"values": values},
@@ -104,7 +106,7 @@ class ToolSettings(Namespace):
         ``toolSettings.getForPersonality`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PersonalitySettings,
+            "PersonalitySettings",
             self._call(
                 "toolSettings.getForPersonality",
                 {"personalityId": personality_id},
@@ -131,7 +133,7 @@ class ToolSettings(Namespace):
         ``toolSettings.setForPersonality`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            PersonalitySaveResult,
+            "PersonalitySaveResult",
             self._call(
                 "toolSettings.setForPersonality",
                 {"personalityId": personality_id, "values": values},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.tools import ApprovalScope, Ok, ToolCatalog
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.tools import ApprovalScope, Ok, ToolCatalog
 
 __all__ = ["Tools"]
 
@@ -47,7 +49,7 @@ class Tools(Namespace):
         ``tools.approve`` · experimental · API keys need scope ``tools:approve``.
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "tools.approve",
                 {"approvalId": approval_id, "clientId": client_id, "scope": scope},
@@ -77,7 +79,7 @@ class Tools(Namespace):
         ``tools.deny`` · experimental · API keys need scope ``tools:approve``.
         """
         return cast(
-            Ok,
+            "Ok",
             self._call(
                 "tools.deny",
                 {"approvalId": approval_id, "clientId": client_id, "reason": reason},
@@ -101,7 +103,7 @@ class Tools(Namespace):
         ``tools.catalog`` · experimental · API keys need scope ``tools:approve``.
         """
         return cast(
-            ToolCatalog,
+            "ToolCatalog",
             self._call(
                 "tools.catalog",
                 {},

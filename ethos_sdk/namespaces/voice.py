@@ -11,31 +11,33 @@ authentication (``EthosClient(..., cookie=...)`` or the local token file).
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Mapping, Sequence, cast
+from typing import TYPE_CHECKING, Mapping, Sequence, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..types.voice import (
-    CallDirection,
-    CallList,
-    CallResult,
-    CallStatus,
-    LaneMode,
-    LaneModeResult,
-    LaneModeState,
-    OkResult,
-    RealtimeEntries,
-    RealtimeTokenResult,
-    SatelliteList,
-    SpeechAudio,
-    SpeechOverrideParam,
-    SttEntries,
-    Transcript,
-    TtsEntries,
-    TurnReply,
-    WakeRouteParam,
-    WakeRoutes,
-)
 from ._base import Namespace
+
+if TYPE_CHECKING:
+    from ..types.voice import (
+        CallDirection,
+        CallList,
+        CallResult,
+        CallStatus,
+        LaneMode,
+        LaneModeResult,
+        LaneModeState,
+        OkResult,
+        RealtimeEntries,
+        RealtimeTokenResult,
+        SatelliteList,
+        SpeechAudio,
+        SpeechOverrideParam,
+        SttEntries,
+        Transcript,
+        TtsEntries,
+        TurnReply,
+        WakeRouteParam,
+        WakeRoutes,
+    )
 
 __all__ = ["Voice", "VoiceLaneMode", "VoiceSatellites", "VoiceWakeRoutes", "VoiceCalls"]
 
@@ -58,7 +60,7 @@ class VoiceLaneMode(Namespace):
         ``voice.laneMode.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            LaneModeState,
+            "LaneModeState",
             self._call(
                 "voice.laneMode.get",
                 {"sessionId": session_id},
@@ -86,7 +88,7 @@ class VoiceLaneMode(Namespace):
         ``voice.laneMode.set`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            LaneModeResult,
+            "LaneModeResult",
             self._call(
                 "voice.laneMode.set",
                 {"sessionId": session_id, "mode": mode},
@@ -111,7 +113,7 @@ class VoiceSatellites(Namespace):
         ``voice.satellites.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SatelliteList,
+            "SatelliteList",
             self._call(
                 "voice.satellites.list",
                 None,
@@ -138,7 +140,7 @@ class VoiceSatellites(Namespace):
         ``voice.satellites.setWakeEnabled`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            OkResult,
+            "OkResult",
             self._call(
                 "voice.satellites.setWakeEnabled",
                 {"nodeId": node_id, "enabled": enabled},
@@ -163,7 +165,7 @@ class VoiceWakeRoutes(Namespace):
         ``voice.wakeRoutes.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            WakeRoutes,
+            "WakeRoutes",
             self._call(
                 "voice.wakeRoutes.get",
                 None,
@@ -189,7 +191,7 @@ class VoiceWakeRoutes(Namespace):
         ``voice.wakeRoutes.set`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            WakeRoutes,
+            "WakeRoutes",
             self._call(
                 "voice.wakeRoutes.set",
                 {"routes": routes},
@@ -223,7 +225,7 @@ class VoiceCalls(Namespace):
         ``voice.calls.list`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CallList,
+            "CallList",
             self._call(
                 "voice.calls.list",
                 {"limit": limit, "direction": direction, "status": status},
@@ -244,7 +246,7 @@ class VoiceCalls(Namespace):
         ``voice.calls.active`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CallList,
+            "CallList",
             self._call(
                 "voice.calls.active",
                 None,
@@ -266,7 +268,7 @@ class VoiceCalls(Namespace):
         ``voice.calls.get`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            CallResult,
+            "CallResult",
             self._call(
                 "voice.calls.get",
                 {"id": id},
@@ -322,7 +324,7 @@ class Voice(Namespace):
         ``voice.transcribe`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            Transcript,
+            "Transcript",
             self._call(
                 "voice.transcribe",
                 {
@@ -360,7 +362,7 @@ class Voice(Namespace):
         ``voice.synthesize`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SpeechAudio,
+            "SpeechAudio",
             self._call(
                 "voice.synthesize",
                 {
@@ -395,7 +397,7 @@ class Voice(Namespace):
         ``voice.runTurn`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            TurnReply,
+            "TurnReply",
             self._call(
                 "voice.runTurn",
                 {"text": text, "sessionId": session_id, "personalityId": personality_id},
@@ -416,7 +418,7 @@ class Voice(Namespace):
         ``voice.ttsEntries`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            TtsEntries,
+            "TtsEntries",
             self._call(
                 "voice.ttsEntries",
                 None,
@@ -437,7 +439,7 @@ class Voice(Namespace):
         ``voice.sttEntries`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            SttEntries,
+            "SttEntries",
             self._call(
                 "voice.sttEntries",
                 None,
@@ -458,7 +460,7 @@ class Voice(Namespace):
         ``voice.realtimeEntries`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            RealtimeEntries,
+            "RealtimeEntries",
             self._call(
                 "voice.realtimeEntries",
                 None,
@@ -487,7 +489,7 @@ class Voice(Namespace):
         ``voice.realtimeToken`` · experimental · cookie authentication only (API keys get 403).
         """
         return cast(
-            RealtimeTokenResult,
+            "RealtimeTokenResult",
             self._call(
                 "voice.realtimeToken",
                 {"personalityId": personality_id},
