@@ -8,13 +8,10 @@ server refuses it to any API key with 403, so use cookie authentication
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Sequence, Union, cast
+from typing import TYPE_CHECKING, Literal, Mapping, Sequence, Union, cast
 
 from .. import _surfaces
 from .._surfaces import AvatarImage
-
-from typing_extensions import Literal
-
 from .._pagination import PageIterator, iterate_pages
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
