@@ -39,6 +39,7 @@ from .errors import (
     ApprovalRequired,
     QuestionAsked,
     UnexpectedResponseError,
+    WaitTimeoutError,
 )
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ __all__ = [
     "ClientClosedError",
     "APIConnectionError",
     "APITimeoutError",
+    "WaitTimeoutError",
     "UnexpectedResponseError",
     "ResponseTooLargeError",
     "StreamError",
