@@ -143,6 +143,10 @@ class State:
 
         self.surfaces = SurfaceState(self)
         """Goals, avatars, documents and system events (``_surfaces.py``)."""
+        from ._work import WorkState
+
+        self.work = WorkState(self)
+        """Batch runs, evaluation runs and background tasks (``_work.py``)."""
 
     # ------------------------------------------------------------------ keys
     def create_key(self, name: str, scopes: List[str], origins: List[str]) -> ApiKey:
