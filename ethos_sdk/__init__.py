@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ._response import RawResponse, with_raw_response
     from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
     from .stream import EventStream
+    from ._files import File
     from ._surfaces import Download
     from .surface_streams import GoalEventStream, SystemEventStream
 
@@ -55,6 +56,7 @@ __all__ = [
     "SystemEventStream",
     "GoalEventStream",
     "Download",
+    "File",
     "TurnResult",
     "TurnStream",
     "TurnUsage",
@@ -113,6 +115,10 @@ def __getattr__(name: str) -> Any:
         from . import surface_streams
 
         return getattr(surface_streams, name)
+    if name == "File":
+        from ._files import File
+
+        return File
     if name == "Download":
         from ._surfaces import Download
 
