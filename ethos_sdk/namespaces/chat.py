@@ -63,7 +63,7 @@ class Chat(Namespace):
             attachments: files or images sent with the message, already in
                 the wire's shape (base64 ``data``, ``mimeType``).
             files: files or images to send, read and encoded by the SDK: paths,
-                ``(name, bytes)`` pairs, :class:`~ethos_sdk.File`\ s or binary
+                ``(name, bytes)`` pairs, :class:`~ethos_sdk.File`\\ s or binary
                 file objects (see :doc:`/streaming`, "Sending files"). They
                 are sent after ``attachments``. At most 10 attachments and
                 10 MiB of them in all (the server's limits), checked before
