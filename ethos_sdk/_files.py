@@ -76,7 +76,7 @@ class File:
         return f"File(<{len(self.data)} bytes>, name={self.name!r}, mime_type={self.mime_type!r})"
 
 
-FileInput = Union[str, "os.PathLike[str]", Tuple[str, bytes], File, IO[bytes]]
+FileInput = Union[str, os.PathLike[str], Tuple[str, bytes], File, IO[bytes]]
 """What one item of ``files=`` may be: a path, a ``(name, bytes)`` pair, a :class:`File` or a binary file object."""
 
 _MAGIC: Tuple[Tuple[bytes, str], ...] = (

@@ -74,7 +74,7 @@ class Chat(Namespace):
         """
         if isinstance(client_id, NotGiven):
             client_id = self._client.client_id
-        if files is not None or not isinstance(attachments, NotGiven):
+        if files is not None:
             attachments = attachments_for(files, () if isinstance(attachments, NotGiven) else attachments)
         return cast(
             TurnReceipt,
