@@ -40,6 +40,7 @@ from .errors import (
     ApprovalRequired,
     QuestionAsked,
     UnexpectedResponseError,
+    WaitTimeoutError,
 )
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from ._response import RawResponse, with_raw_response
     from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
     from .stream import EventStream
+    from ._files import File
     from ._surfaces import Download
     from .surface_streams import GoalEventStream, SystemEventStream
 
@@ -56,6 +58,7 @@ __all__ = [
     "SystemEventStream",
     "GoalEventStream",
     "Download",
+    "File",
     "TurnResult",
     "TurnStream",
     "TurnUsage",
@@ -72,6 +75,7 @@ __all__ = [
     "ClientClosedError",
     "APIConnectionError",
     "APITimeoutError",
+    "WaitTimeoutError",
     "UnexpectedResponseError",
     "ResponseTooLargeError",
     "StreamError",
@@ -119,6 +123,10 @@ def __getattr__(name: str) -> Any:
         from ._pagination import PageIterator
 
         return PageIterator
+    if name == "File":
+        from ._files import File
+
+        return File
     if name == "Download":
         from ._surfaces import Download
 

@@ -390,11 +390,12 @@ def stream_turn(
     on_event: Optional[EventCallback] = None,
     timeout: Optional[float] = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    send_options: Optional[Dict[str, Any]] = None,
 ) -> TurnStream:
     """Send ``text`` and return the iterator of that turn's events (see :class:`TurnStream`)."""
     return TurnStream(
         client, text, session_id=session_id, personality_id=personality_id,
-        on_event=on_event, timeout=timeout, idle_timeout=idle_timeout,
+        on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
     )
 
 
@@ -407,6 +408,7 @@ def ask(
     on_event: Optional[EventCallback] = None,
     timeout: Optional[float] = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    send_options: Optional[Dict[str, Any]] = None,
 ) -> TurnResult:
     """Send ``text``, wait for the whole reply and return it as a :class:`TurnResult`.
 
@@ -416,7 +418,7 @@ def ask(
     """
     turn = stream_turn(
         client, text, session_id=session_id, personality_id=personality_id,
-        on_event=on_event, timeout=timeout, idle_timeout=idle_timeout,
+        on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
     )
     with turn:
         return turn.result()

@@ -9,6 +9,7 @@ The tree:
     |- ClientClosedError             the client was closed; nothing is sent
     |- APIConnectionError            the server could not be reached or the connection broke
     |  `- APITimeoutError            no answer within the timeout
+    |     `- WaitTimeoutError        a ``wait()`` for long work passed its timeout
     |- UnexpectedResponseError       a 2xx answer that is not the oRPC envelope
     |- ResponseTooLargeError         an answer or one event larger than the client's limit
     |- StreamError                   the event stream broke in a way a reconnect cannot mend
@@ -177,6 +178,22 @@ class APITimeoutError(APIConnectionError):
 
     Raise the limit with ``EthosClient(timeout=...)`` or per call with ``timeout=``.
     """
+
+
+class WaitTimeoutError(APITimeoutError):
+    """A ``wait()`` for long work (a goal, a batch or eval run, a task) gave up at its ``timeout``.
+
+    The work goes on on the server; call ``wait`` again to keep waiting.
+
+    Attributes:
+        last_status: the status the work had when the wait gave up.
+        last: the last object the wait read (what ``get`` returned then).
+    """
+
+    def __init__(self, message: str, *, last_status: str | None, last: Any) -> None:
+        super().__init__(message)
+        self.last_status = last_status
+        self.last = last
 
 
 class UnexpectedResponseError(EthosError):

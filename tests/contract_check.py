@@ -25,6 +25,10 @@ FILLED_IN_BY_THE_SDK = {("chat.send", "clientId")}
 """Inputs the server requires but the SDK supplies when the caller leaves them out
 (``chat.send`` takes ``client_id`` from the client)."""
 
+TURNED_INTO_AN_INPUT = {("Chat.send", "files")}
+"""Parameters that are no input of their own but that the SDK turns into one
+(``chat.send``'s ``files`` are read and sent as ``attachments``)."""
+
 READS_BEHIND_A_WRITE_SCOPE = {"tools.catalog"}
 """Procedures that change nothing although the key scope they need is not a ``:read`` one."""
 
@@ -270,7 +274,11 @@ def compare_typeddict(td: Any, schema: dict[str, Any], where: str, *, depth: int
 
 def data_parameters(method: Callable[..., Any]) -> dict[str, inspect.Parameter]:
     sig = inspect.signature(method)
-    return {n: p for n, p in sig.parameters.items() if n not in PER_CALL_OPTIONS}
+    owner = getattr(method, "__qualname__", "")
+    return {
+        n: p for n, p in sig.parameters.items()
+        if n not in PER_CALL_OPTIONS and (owner, n) not in TURNED_INTO_AN_INPUT
+    }
 
 
 def check_signature(method: Callable[..., Any], entry: dict[str, Any], procedure: str = "") -> list[str]:

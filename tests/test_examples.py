@@ -70,6 +70,7 @@ def test_every_example_has_a_test() -> None:
         "approve_tool_call.py",
         "paginate_everything.py",
         "beyond_rpc.py",
+        "files_and_waiting.py",
     }
     assert scripts == tested
 
@@ -132,6 +133,17 @@ def test_beyond_rpc(tmp_path: Path) -> None:
     assert (tmp_path / "weekly report.md").read_text(encoding="utf-8") == "# Weekly report\n\nAll green.\n"
     assert out.count("  goal event ") == 7 and "ended: completed" in out
     assert "session titled: Hello from the fake LLM. You said: Name this session, please" in out
+
+
+def test_files_and_waiting(tmp_path: Path) -> None:
+    out = run_example("files_and_waiting.py", tmp_path)
+    assert "asked with meeting.txt; the reply: " in out
+    assert "=== file: meeting.txt ===\nThe release meeting moved to Thursday, 10:00." in out  # the agent got it
+    assert "batch ended completed: 3 answered, 0 failed" in out
+    progress = re.findall(r"  batch (\w+): (\d) of 3 tasks done", out)
+    assert progress[0][0] == "running" and progress[-1] == ("completed", "3")
+    assert len(progress) == len(set(progress))  # each change once
+    assert out.count("  output: ") == 3
 
 
 def test_notebook_is_nbformat_4_and_runs(tmp_path: Path) -> None:

@@ -537,6 +537,8 @@ SURFACE_FLAGS = {
     "--goal-poll-interval": ("goal_poll_interval", "0.1", 0.1),
     "--goal-step-delay": ("goal_step_delay", "0", 0.0),
     "--slow-goal-step-delay": ("slow_goal_step_delay", "0.02", 0.02),
+    "--work-step-delay": ("work_step_delay", "0.01", 0.01),
+    "--slow-work-step-delay": ("slow_work_step_delay", "0.2", 0.2),
     "--documents-dir": ("documents_dir", "docs-here", "docs-here"),
 }
 

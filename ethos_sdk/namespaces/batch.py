@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, cast
+from typing import TYPE_CHECKING, Callable, FrozenSet, Mapping, Optional, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
@@ -15,6 +15,9 @@ __all__ = ["Batch"]
 
 class Batch(Namespace):
     """The ``batch`` procedures (experimental)."""
+
+    FINAL_STATUSES: FrozenSet[str] = frozenset({"completed", "failed"})
+    """The statuses of a run that has ended (``"pending"`` and ``"running"`` are not)."""
 
     def list(
         self,
@@ -112,4 +115,50 @@ class Batch(Namespace):
                 timeout=timeout,
                 extra_headers=extra_headers,
             ),
+        )
+
+    def wait(
+        self,
+        run_id: str,
+        *,
+        timeout: Optional[float] = None,
+        on_progress: Optional[Callable[[BatchRunResult], None]] = None,
+    ) -> BatchRunResult:
+        """Wait until a batch run has ended; return it as :meth:`get` does.
+
+        Returns once ``result["run"]["status"]`` is final: ``"completed"`` or
+        ``"failed"`` (then ``errorMessage`` says why). The server has no event
+        stream for batch runs, so the run is read again and again: often at
+        first and after each change, then less often (every 5 s at most)::
+
+            run = client.batch.start('{"id": "t1", "prompt": "Hello"}')["run"]
+            result = client.batch.wait(
+                run["id"], timeout=3600,
+                on_progress=lambda r: print(r["run"]["completed"], "of", r["run"]["total"]),
+            )
+            print(result["run"]["status"], client.batch.output(run["id"])["content"])
+
+        Args:
+            run_id: the run, as :meth:`start` returned it.
+            timeout: seconds to wait in all; ``None`` (default): as long as it takes.
+            on_progress: called with the run each time it changed since the
+                last read (its status or its counts), and once with the
+                first read. Changes between two reads are seen together.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` passed first; ``last_status`` says
+                where the run was (it goes on on the server).
+            BadRequestError: there is no such run (the server says so with a 400).
+
+        ``batch.get`` · experimental · cookie authentication only (API keys get 403).
+        """
+        from .._waiting import wait_until_final
+
+        return wait_until_final(
+            lambda: self.get(run_id),
+            lambda result: result["run"]["status"],
+            self.FINAL_STATUSES,
+            what=f"batch run {run_id}",
+            timeout=timeout,
+            on_progress=on_progress,
         )

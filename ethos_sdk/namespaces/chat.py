@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Mapping, Optional, Sequence, cast
+from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, cast
 
 from .._turn import EventCallback, TurnResult, TurnStream, ask, stream_turn
 from .._types import NOT_GIVEN, NotGiven, Timeout
@@ -10,6 +10,7 @@ from ._base import Namespace
 
 if TYPE_CHECKING:
     from .._client import EthosClient
+    from .._files import FileInput
     from ..types.chat import Attachment, Ok, SteerResult, TurnReceipt
 
 __all__ = ["Chat"]
@@ -34,6 +35,7 @@ class Chat(Namespace):
         dry_run: bool | NotGiven = NOT_GIVEN,
         origin: Literal["text", "voice"] | NotGiven = NOT_GIVEN,
         attachments: Sequence[Attachment] | NotGiven = NOT_GIVEN,
+        files: Optional[Sequence[FileInput]] = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> TurnReceipt:
@@ -56,12 +58,24 @@ class Chat(Namespace):
             dry_run: the server's dry-run flag for this turn.
             origin: how the message was entered: ``"text"`` or ``"voice"``
                 (not the HTTP ``Origin`` header).
-            attachments: files or images sent with the message.
+            attachments: files or images sent with the message, already in
+                the wire's shape (base64 ``data``, ``mimeType``).
+            files: files or images to send, read and encoded by the SDK: paths,
+                ``(name, bytes)`` pairs, :class:`~ethos_sdk.File`\\ s or binary
+                file objects (see :doc:`/streaming`, "Sending files"). They
+                are sent after ``attachments``. At most 10 attachments and
+                10 MiB of them in all (the server's limits), checked before
+                sending: :class:`~ethos_sdk.ConfigurationError` otherwise, and
+                nothing is sent.
 
         ``chat.send`` · stable · API keys need scope ``chat:send``.
         """
         if isinstance(client_id, NotGiven):
             client_id = self._client.client_id
+        if files is not None:
+            from .._files import attachments_for  # dataclasses and mimetypes only for a call with files
+
+            attachments = attachments_for(files, () if isinstance(attachments, NotGiven) else attachments)
         return cast(
             "TurnReceipt",
             self._call(
@@ -161,6 +175,7 @@ class Chat(Namespace):
         personality_id: str | NotGiven = NOT_GIVEN,
         on_event: Optional[EventCallback] = None,
         timeout: Optional[float] = None,
+        files: Optional[Sequence[FileInput]] = None,
     ) -> TurnStream:
         """Send a message and iterate the events of the turn it starts, ``run_start`` to ``done``.
 
@@ -184,6 +199,9 @@ class Chat(Namespace):
                 end of the turn; then :class:`~ethos_sdk.APITimeoutError` is raised (the
                 turn keeps running on the server: :meth:`abort` stops it).
                 ``None``: no limit.
+            files: files or images to send with the message, as for
+                :meth:`send` (read, and checked against the server's limits,
+                before anything is sent).
 
         Iterating raises :class:`~ethos_sdk.StreamError` as soon as the
         stream sees that the server restarted while the turn was in flight:
@@ -192,7 +210,7 @@ class Chat(Namespace):
         """
         return stream_turn(
             self._client, text, session_id=session_id, personality_id=personality_id,
-            on_event=on_event, timeout=timeout,
+            on_event=on_event, timeout=timeout, send_options=_with_files(files),
         )
 
     def ask(
@@ -203,6 +221,7 @@ class Chat(Namespace):
         personality_id: str | NotGiven = NOT_GIVEN,
         on_event: Optional[EventCallback] = None,
         timeout: Optional[float] = None,
+        files: Optional[Sequence[FileInput]] = None,
     ) -> TurnResult:
         """Send a message, wait for the whole reply and return it.
 
@@ -227,5 +246,14 @@ class Chat(Namespace):
         """
         return ask(
             self._client, text, session_id=session_id, personality_id=personality_id,
-            on_event=on_event, timeout=timeout,
+            on_event=on_event, timeout=timeout, send_options=_with_files(files),
         )
+
+
+def _with_files(files: Optional[Sequence[FileInput]]) -> Optional[Dict[str, Any]]:
+    """``chat.send`` options carrying ``files``, read now: a file that cannot go fails before the turn starts."""
+    if files is None:
+        return None
+    from .._files import attachments_for
+
+    return {"attachments": attachments_for(files)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, cast
+from typing import TYPE_CHECKING, Callable, FrozenSet, Mapping, Optional, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
@@ -15,6 +15,9 @@ __all__ = ["Eval"]
 
 class Eval(Namespace):
     """The ``eval`` procedures (experimental)."""
+
+    FINAL_STATUSES: FrozenSet[str] = frozenset({"completed", "failed"})
+    """The statuses of a run that has ended (``"pending"`` and ``"running"`` are not)."""
 
     def list(
         self,
@@ -116,4 +119,50 @@ class Eval(Namespace):
                 timeout=timeout,
                 extra_headers=extra_headers,
             ),
+        )
+
+    def wait(
+        self,
+        run_id: str,
+        *,
+        timeout: Optional[float] = None,
+        on_progress: Optional[Callable[[EvalRunResult], None]] = None,
+    ) -> EvalRunResult:
+        """Wait until an evaluation run has ended; return it as :meth:`get` does.
+
+        Returns once ``result["run"]["status"]`` is final: ``"completed"`` or
+        ``"failed"`` (then ``errorMessage`` says why). The server has no event
+        stream for evaluation runs, so the run is read again and again: often at
+        first and after each change, then less often (every 5 s at most)::
+
+            run = client.eval.start(tasks_jsonl, expected_jsonl)["run"]
+            result = client.eval.wait(
+                run["id"], timeout=3600,
+                on_progress=lambda r: print(r["run"]["passed"], "passed so far"),
+            )
+            print(result["run"]["status"], result["run"]["avgScore"])
+
+        Args:
+            run_id: the run, as :meth:`start` returned it.
+            timeout: seconds to wait in all; ``None`` (default): as long as it takes.
+            on_progress: called with the run each time it changed since the
+                last read (its status, counts or score), and once with the
+                first read. Changes between two reads are seen together.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` passed first; ``last_status`` says
+                where the run was (it goes on on the server).
+            BadRequestError: there is no such run (the server says so with a 400).
+
+        ``eval.get`` · experimental · cookie authentication only (API keys get 403).
+        """
+        from .._waiting import wait_until_final
+
+        return wait_until_final(
+            lambda: self.get(run_id),
+            lambda result: result["run"]["status"],
+            self.FINAL_STATUSES,
+            what=f"eval run {run_id}",
+            timeout=timeout,
+            on_progress=on_progress,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, cast
+from typing import TYPE_CHECKING, Any, Callable, FrozenSet, Mapping, Optional, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
@@ -24,6 +24,12 @@ __all__ = ["Goals"]
 
 class Goals(Namespace):
     """The ``goals`` procedures (experimental)."""
+
+    FINAL_STATUSES: FrozenSet[str] = frozenset({"completed", "exhausted", "failed", "cancelled", "interrupted"})
+    """The statuses the server treats as the end of a goal (its event stream then sends ``done``)."""
+
+    WAIT_STATUSES: FrozenSet[str] = FINAL_STATUSES | {"needs_clarification"}
+    """Where :meth:`wait` returns: the final statuses, and ``needs_clarification`` (the goal stopped for you)."""
 
     def get(
         self,
@@ -261,3 +267,61 @@ class Goals(Namespace):
         from ..surface_streams import GoalEventStream
 
         return GoalEventStream(self._client, goal_id, **kwargs)
+
+    def wait(
+        self,
+        goal_id: str,
+        *,
+        timeout: Optional[float] = None,
+        on_progress: Optional[Callable[[GoalDetail], None]] = None,
+    ) -> GoalDetail:
+        """Wait until a goal has ended; return it as :meth:`get` does, with its events and attempts.
+
+        Returns once the goal's status is final -- ``"completed"``,
+        ``"exhausted"`` (out of attempts), ``"failed"``, ``"cancelled"`` or
+        ``"interrupted"`` (stopped by a server restart; :meth:`resume` takes it
+        up again) -- or ``"needs_clarification"``: the goal stopped and waits
+        for you (:meth:`steer` or :meth:`resume` it, then wait again). Read the
+        outcome from ``detail["goal"]["status"]`` and ``["outputMd"]``::
+
+            goal = client.goals.create("researcher", "Summarise the open issues")["goal"]
+            detail = client.goals.wait(goal["id"], timeout=600,
+                                       on_progress=lambda d: print(d["goal"]["status"]))
+            print(detail["goal"]["outputMd"])
+
+        While the goal runs, its event stream (:meth:`events`) says when
+        something happened, so each change is read at once; the goal is also
+        read every few seconds in case the stream is slow or lost.
+
+        Args:
+            goal_id: the goal (``g_...``).
+            timeout: seconds to wait in all; ``None`` (default): as long as it takes.
+            on_progress: called with the goal (a ``GoalDetail``) each time it
+                changed since the last read -- its status, a new event or
+                attempt -- and once with the first read. Changes between two
+                reads are seen together.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` passed first; ``last_status`` says
+                where the goal was (it goes on on the server).
+            NotFoundError: there is no such goal.
+            PermissionDeniedError: with an API key (goals are cookie only).
+
+        ``goals.get`` and ``GET /sse/goals/<id>`` · experimental · cookie authentication only (API keys get 403).
+        """
+        from .._waiting import StreamWakeUp, wait_until_final
+
+        def follow(detail: GoalDetail) -> StreamWakeUp:
+            seqs = [event["seq"] for event in detail["events"]]
+            since = max(seqs) if seqs else None
+            return StreamWakeUp(lambda: self.events(goal_id, since=since), f"goal {goal_id}")
+
+        return wait_until_final(
+            lambda: self.get(goal_id),
+            lambda detail: detail["goal"]["status"],
+            self.WAIT_STATUSES,
+            what=f"goal {goal_id}",
+            timeout=timeout,
+            on_progress=on_progress,
+            wake=follow,
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Mapping, Optional, cast
+from typing import TYPE_CHECKING, Callable, FrozenSet, List, Mapping, Optional, cast
 
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
@@ -15,6 +15,14 @@ __all__ = ["Tasks"]
 
 class Tasks(Namespace):
     """The ``tasks`` procedures (experimental)."""
+
+    FINAL_STATUSES: FrozenSet[str] = frozenset({"done", "failed", "aborted", "stale", "expired"})
+    """The statuses after which a task no longer moves by itself.
+
+    ``"stale"`` (its runner stopped sending heartbeats) is among them: the
+    server never resumes such a task on its own. ``"blocked"`` is not: the task
+    waits for a person's answer and goes on once it has it.
+    """
 
     def list(
         self,
@@ -84,4 +92,62 @@ class Tasks(Namespace):
                 timeout=timeout,
                 extra_headers=extra_headers,
             ),
+        )
+
+    def wait(
+        self,
+        task_id: str,
+        *,
+        timeout: Optional[float] = None,
+        on_progress: Optional[Callable[[TaskDetail], None]] = None,
+    ) -> TaskDetail:
+        """Wait until a background task has ended; return it as :meth:`get` does.
+
+        Returns once ``task["status"]`` is final: ``"done"`` (``summary`` holds
+        the outcome), ``"failed"``, ``"aborted"`` (cancelled, or over its
+        spending limit), ``"stale"`` (its runner stopped answering; nothing
+        resumes it by itself) or ``"expired"`` (never started); ``error`` says
+        why for all but ``"done"``. A ``"blocked"`` task waits for a person's
+        answer: the wait goes on (``on_progress`` shows it). The server has no
+        event stream for tasks, so the task is read again and again: often at
+        first and after each change, then every 5 s at most::
+
+            task = client.tasks.wait(task_id, timeout=900,
+                                     on_progress=lambda t: print(t["status"]))
+            print(task["summary"])
+
+        Args:
+            task_id: the task.
+            timeout: seconds to wait in all; ``None`` (default): as long as it takes.
+            on_progress: called with the task each time it changed since the
+                last read (its status, a new event, its spending...), and once
+                with the first read. Changes between two reads are seen together.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` passed first; ``last_status`` says
+                where the task was (it goes on on the server).
+            NotFoundError: there is no such task.
+
+        ``tasks.get`` · experimental · cookie authentication only (API keys get 403).
+        """
+        from .._waiting import wait_until_final
+        from ..errors import NotFoundError
+
+        def read() -> TaskDetail:
+            task = self.get(task_id)
+            if task is None:
+                raise NotFoundError(
+                    f"there is no task {task_id!r}",
+                    status=404,
+                    hint="client.tasks.list() shows the tasks",
+                )
+            return task
+
+        return wait_until_final(
+            read,
+            lambda task: task["status"],
+            self.FINAL_STATUSES,
+            what=f"task {task_id}",
+            timeout=timeout,
+            on_progress=on_progress,
         )

@@ -41,6 +41,8 @@ _SECONDS_FLAGS = (
     ("--goal-poll-interval", True, "how often a live goal stream looks for new events (default 1, as the real server)"),
     ("--goal-step-delay", False, "seconds between two events of the scripted goal (default 0.05)"),
     ("--slow-goal-step-delay", False, "the same for a goal whose text contains SLOW (default 0.5)"),
+    ("--work-step-delay", False, "seconds between two steps of a batch or eval run or a background task (default 0.02)"),
+    ("--slow-work-step-delay", False, "the same when the prompt contains SLOW (default 0.5)"),
 )
 """The flags taking seconds: name, whether 0 is refused, help text."""
 

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from ._scopes import ALL_SCOPES, COOKIE_ONLY, SCOPE_TABLE, SCOPED_NAMESPACES
 from ._state import ApiKey, ProcedureError, State
 from ._surfaces import SURFACE_PROCEDURES, serve_surface
+from ._work import WORK_PROCEDURES
 from ._validation import MISSING, Field, ValidationFailed, validate
 
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ PROCEDURES: Dict[str, Procedure] = {
 }
 """Every procedure the local server implements; any other answers as an unknown route."""
 PROCEDURES.update({name: Procedure(fields, run) for name, (fields, run) in SURFACE_PROCEDURES.items()})
+PROCEDURES.update({name: Procedure(fields, run) for name, (fields, run) in WORK_PROCEDURES.items()})
 
 
 # ------------------------------------------------------------------ messages

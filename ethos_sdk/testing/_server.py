@@ -130,6 +130,9 @@ class LocalEthosServer:
             (1 s on the real server).
         goal_step_delay: seconds between two events of the scripted goal
             (``slow_goal_step_delay`` when its text says ``SLOW``).
+        work_step_delay: seconds between two steps of a batch or evaluation
+            run (one task each) and of a background task (one status each);
+            ``slow_work_step_delay`` when the prompt says ``SLOW``.
         documents_dir: the folder holding each personality's documents folder
             (``<documents_dir>/<personality id>``); default: a temporary
             folder removed at :meth:`stop`. See :meth:`documents_path`.
@@ -154,6 +157,8 @@ class LocalEthosServer:
         goal_step_delay: float = 0.05,
         slow_goal_step_delay: float = 0.5,
         documents_dir: Optional[str] = None,
+        work_step_delay: float = 0.02,
+        slow_work_step_delay: float = 0.5,
     ) -> None:
         self._host = host
         self._port = port
@@ -172,6 +177,8 @@ class LocalEthosServer:
         surfaces.system_ping_interval, surfaces.goal_poll_interval = system_ping_interval, goal_poll_interval
         surfaces.goal_step_delay, surfaces.slow_goal_step_delay = goal_step_delay, slow_goal_step_delay
         self._state.surfaces.use_documents_dir(documents_dir)
+        self._state.work.settings.step_delay = work_step_delay
+        self._state.work.settings.slow_step_delay = slow_work_step_delay
 
     # --------------------------------------------------------- life cycle
     def start(self) -> "LocalEthosServer":
@@ -203,6 +210,7 @@ class LocalEthosServer:
             self._thread.join(5)
         self._state.join_turns(2)
         self._state.surfaces.close()
+        self._state.work.close()
 
     def __enter__(self) -> "LocalEthosServer":
         return self.start()
@@ -336,6 +344,27 @@ class LocalEthosServer:
         ``client.documents.download(path)`` serves the files under it.
         """
         return self._state.surfaces.documents_dir(personality_id)
+
+    def start_task(
+        self,
+        prompt: str,
+        *,
+        label: Optional[str] = None,
+        session_id: Optional[str] = None,
+        personality_id: Optional[str] = None,
+    ) -> str:
+        """Start a background task, as the agent does when it delegates work; return its id.
+
+        On the real server only the agent starts tasks (its ``delegate_task``
+        tool); this stands in for that. The task goes ``"queued"`` ->
+        ``"running"`` -> ``"done"`` with ``summary`` set to the scripted reply
+        (``"failed"`` when the prompt says ``FAIL``), ``work_step_delay`` apart.
+        ``session_id`` makes it one of that session's tasks
+        (``tasks.list(root_session_key=<the session's key>)`` lists it).
+        """
+        if not isinstance(prompt, str) or not prompt:
+            raise ValueError("prompt must be a non-empty string")
+        return self._state.work.start_task(prompt, label=label, session_id=session_id, personality_id=personality_id)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until no chat turn is running; False if one still is after ``timeout`` seconds."""

@@ -143,6 +143,10 @@ class State:
 
         self.surfaces = SurfaceState(self)
         """Goals, avatars, documents and system events (``_surfaces.py``)."""
+        from ._work import WorkState
+
+        self.work = WorkState(self)
+        """Batch runs, evaluation runs and background tasks (``_work.py``)."""
 
     # ------------------------------------------------------------------ keys
     def create_key(self, name: str, scopes: List[str], origins: List[str]) -> ApiKey:
@@ -411,6 +415,9 @@ class State:
                 f'Personality "{personality_id}" not found',
                 "Call `personalities.list` to see available IDs.",
             )
+        from ._attachments import annotate
+
+        seen = annotate(data["text"], data.get("attachments") or [])  # what the model is given
         with self.lock:
             if "sessionId" in data:
                 session = self._session(data["sessionId"], CHAT_SESSION_ACTION)
@@ -419,10 +426,10 @@ class State:
             session_id = session["id"]
             turn = _Turn(session_id, self.hub.generation)
             self.turns[session_id] = turn
-            self._add_message(session_id, "user", data["text"])
+            self._add_message(session_id, "user", seen)
             session["updatedAt"] = now_iso()
         thread = threading.Thread(
-            target=self._run_turn, args=(turn, data["text"]), name=f"ethos-turn-{turn_id}", daemon=True
+            target=self._run_turn, args=(turn, data["text"], seen), name=f"ethos-turn-{turn_id}", daemon=True
         )
         with self.lock:
             self._threads = [t for t in self._threads if t.is_alive()] + [thread]
@@ -468,7 +475,7 @@ class State:
             turn.abort.wait(seconds)
         return turn.abort.is_set() or self.stopping.is_set()
 
-    def _run_turn(self, turn: _Turn, prompt: str) -> None:
+    def _run_turn(self, turn: _Turn, prompt: str, seen: Optional[str] = None) -> None:
         publish: Callable[[Dict[str, Any]], int] = lambda event: self.hub.publish(
             turn.session_id, event, turn.generation
         )
@@ -488,7 +495,7 @@ class State:
                 calls = 2
                 reply = self._run_tool(turn, tool.group(1), prompt, publish)
             else:
-                reply = f"Hello from the fake LLM. You said: {prompt}"
+                reply = f"Hello from the fake LLM. You said: {prompt if seen is None else seen}"
             words = _words(reply)
             sent: List[str] = []
             for index, word in enumerate(words):

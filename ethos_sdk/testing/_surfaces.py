@@ -9,7 +9,9 @@ transcripts in ``tests/wire/surfaces``.
 The scripted goal: ``goals.create`` starts a goal that stores ``run_start``,
 ``plan_start``, ``usage``, ``plan_ready``, ``turn_text``, ``usage`` and
 ``done`` events a step apart (slower when its text says ``SLOW``; a goal whose
-text says ``FAIL`` stores an ``error`` event and fails), then completes.
+text says ``FAIL`` stores an ``error`` event and fails), then completes. Its
+status is ``running`` (as recorded), then ``judging`` for the last step, then
+``completed``.
 System events come from chat turns (``session.titled`` after a new session's
 first turn) and from :meth:`LocalEthosServer.emit_system_event`.
 """
@@ -295,6 +297,11 @@ class SurfaceState:
                 ("done", {"attemptN": 1}),
             ]
         for index, (event_type, payload) in enumerate(steps):
+            if event_type == "done":  # the attempt is judged before the goal ends (not recorded: see the docs)
+                with self.state.lock:
+                    if record["status"] in TERMINAL:
+                        return
+                    record["status"] = "judging"
             if index and (goal.cancel.wait(delay) or self.state.stopping.is_set()):
                 return
             if not self._store(goal, event_type, payload):

@@ -1,0 +1,74 @@
+"""Send a file with a question, then run a batch and wait for it, printing its progress.
+
+    python examples/files_and_waiting.py
+
+The question uses the server in ETHOS_BASE_URL / ETHOS_API_KEY / ETHOS_ORIGIN
+(the key needs ``chat:send``). Batch runs and goals are cookie-only: set
+ETHOS_WEB_TOKEN to the server's web token (the ``web-token`` file of its
+data directory) to run that part against a real server. With ETHOS_BASE_URL
+unset, everything runs against a local test server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator, Optional, Tuple
+
+from ethos_sdk import EthosClient, WaitTimeoutError
+from ethos_sdk.types.batch import BatchRunResult
+from ethos_env import using_local_server
+
+
+@contextlib.contextmanager
+def clients() -> Iterator[Tuple[EthosClient, Optional[EthosClient]]]:
+    """An API-key client and a cookie client (or None without ETHOS_WEB_TOKEN)."""
+    if not using_local_server():
+        token = os.environ.get("ETHOS_WEB_TOKEN")
+        with EthosClient() as key:
+            if not token:
+                yield key, None
+                return
+            with EthosClient(cookie=token) as cookie:
+                yield key, cookie
+        return
+    from ethos_sdk.testing import LocalEthosServer
+
+    print("(ETHOS_BASE_URL is not set: using a local test server with a scripted agent)", file=sys.stderr)
+    with LocalEthosServer() as server:
+        with server.client() as key, server.client("cookie") as cookie:
+            yield key, cookie
+
+
+def show_progress(result: BatchRunResult) -> None:
+    run = result["run"]
+    print(f"  batch {run['status']}: {run['completed'] + run['failed']} of {run['total']} tasks done")
+
+
+with clients() as (key, cookie), tempfile.TemporaryDirectory() as folder:
+    note = Path(folder) / "meeting.txt"
+    note.write_text("The release meeting moved to Thursday, 10:00.\n", encoding="utf-8")
+    reply = key.chat.ask("When is the release meeting? Answer in one sentence.", files=[note])
+    print(f"asked with {note.name}; the reply: {reply.text}")
+
+    if cookie is None:
+        print("set ETHOS_WEB_TOKEN for the batch run (cookie-only)")
+        raise SystemExit(0)
+
+    questions = ["What is 2+2?", "Name a prime above 10.", "Spell 'ethos' backwards."]
+    tasks = "\n".join(json.dumps({"id": f"q{i}", "prompt": q}) for i, q in enumerate(questions, 1))
+    run = cookie.batch.start(tasks)["run"]
+    print(f"batch {run['id']} started with {run['total']} tasks")
+    try:
+        result = cookie.batch.wait(run["id"], timeout=600, on_progress=show_progress)
+    except WaitTimeoutError as exc:
+        print(f"gave up waiting: the run is still {exc.last_status}")
+        raise SystemExit(1)
+    finished = result["run"]
+    print(f"batch ended {finished['status']}: {finished['completed']} answered, {finished['failed']} failed")
+    for line in cookie.batch.output(run["id"])["content"].splitlines():
+        print("  output:", line[:100])
