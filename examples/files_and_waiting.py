@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Iterator, Optional, Tuple
 
 from ethos_sdk import EthosClient, WaitTimeoutError
+from ethos_sdk.testing import LocalEthosServer, uses_local_server
 from ethos_sdk.types.batch import BatchRunResult
-from ethos_env import using_local_server
 
 
 @contextlib.contextmanager
 def clients() -> Iterator[Tuple[EthosClient, Optional[EthosClient]]]:
     """An API-key client and a cookie client (or None without ETHOS_WEB_TOKEN)."""
-    if not using_local_server():
+    if not uses_local_server():
         token = os.environ.get("ETHOS_WEB_TOKEN")
         with EthosClient() as key:
             if not token:
@@ -36,8 +36,6 @@ def clients() -> Iterator[Tuple[EthosClient, Optional[EthosClient]]]:
             with EthosClient(cookie=token) as cookie:
                 yield key, cookie
         return
-    from ethos_sdk.testing import LocalEthosServer
-
     print("(ETHOS_BASE_URL is not set: using a local test server with a scripted agent)", file=sys.stderr)
     with LocalEthosServer() as server:
         with server.client() as key, server.client("cookie") as cookie:
