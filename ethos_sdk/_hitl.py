@@ -478,7 +478,7 @@ class _TurnWaits:
             if request is not None:
                 decided_by = str(event.get("decidedBy", ""))
                 mine = decided_by == self.client.client_id
-                decision = "deny" if event.get("decision") == "deny" else "allow"
+                decision: Literal["allow", "deny"] = "deny" if event.get("decision") == "deny" else "allow"
                 request._settle(decision, None, None, "caller" if mine else "other client", decided_by)
         elif kind == "clarify.request":
             return self._question(event, turn)
@@ -502,6 +502,11 @@ class _TurnWaits:
             request._by = "policy"
             try:
                 self.approve_by(request)
+            except BaseException as exc:
+                # The turn would stay parked on an approval nobody is left to answer.
+                request._by = "caller"
+                self.deny_pending(f"the script's on_approval policy failed ({type(exc).__name__})")
+                raise
             finally:
                 request._by = "caller"
         if request.answered or not self.raise_on_pause:
