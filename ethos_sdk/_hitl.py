@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Sequen
 from typing_extensions import Literal, TypeAlias
 
 from .errors import ConfigurationError
+from .types.tools import ApprovalScope
 
 if TYPE_CHECKING:
     from ._client import EthosClient
@@ -45,7 +46,6 @@ __all__ = [
 
 log = logging.getLogger("ethos_sdk")
 
-ApprovalScope: TypeAlias = Literal["once", "exact-args", "any-args"]
 _SCOPES = ("once", "exact-args", "any-args")
 
 DecidedBy: TypeAlias = Literal["policy", "caller", "other client", "server", "sdk"]
@@ -228,6 +228,7 @@ class Question:
         self.answer_text: Optional[str] = None
         self.answered = False
         """True once this client answered or cancelled it, or the server said it was settled."""
+        self._lock = threading.Lock()
         self._by: DecidedBy = "caller"
         self._listeners: List[Callable[[QuestionAnswer], None]] = []
 
@@ -251,9 +252,10 @@ class Question:
         self._settle(None, "cancel", self._by)
 
     def _settle(self, answer: Optional[str], source: str, by: DecidedBy) -> None:
-        if self.answered:
-            return
-        self.answered = True
+        with self._lock:
+            if self.answered:
+                return
+            self.answered = True
         if source == "user" and by != "other client" and by != "server":
             self.answer_text = answer
         record = QuestionAnswer(self.request_id, self.question, answer, source, by)

@@ -160,6 +160,11 @@ class TurnStream(_Closing):
     again on the same session); and the errors of
     :class:`~ethos_sdk.EventStream`. An ``error`` event is yielded, not raised.
 
+    A turn may wait for a person (a tool approval, a question): the request's
+    event is yielded, :attr:`pending` holds it, and :meth:`approve`,
+    :meth:`deny` or :meth:`answer` answer it (or ``on_approval`` /
+    ``on_question`` did already); see the "Human in the loop" guide.
+
     While and after iterating, :attr:`text` holds the reply and :attr:`state`
     says how far the turn got; :meth:`result` returns the same
     :class:`TurnResult` as ``client.chat.ask`` (reading the rest of the turn

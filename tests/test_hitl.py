@@ -525,3 +525,32 @@ def test_a_threaded_answer_unblocks_a_waiting_result(cookie: EthosClient) -> Non
     reply = turn.result()
     timer.join()
     assert json.loads(reply.tool_calls[0].result or "{}")["answer"] == "red"
+
+
+def test_the_turn_stays_subscribed_through_a_long_wait(client: EthosClient) -> None:
+    """Silence while waiting makes the stream reconnect, not drop out; the request is not seen twice."""
+    from ethos_sdk._turn import stream_turn
+
+    turn = stream_turn(client, drop("long wait"), timeout=10, idle_timeout=0.2)
+    reconnected = threading.Event()
+
+    def approve_after_reconnects() -> None:
+        stream = turn._stream
+        assert stream is not None
+        deadline = time.monotonic() + 5
+        while stream.reconnects < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # each reconnect follows 0.2 s of silence
+        if stream.reconnects >= 2:
+            reconnected.set()
+        turn.approve()
+
+    kinds: List[str] = []
+    helper = threading.Thread(target=approve_after_reconnects)
+    for event in turn:
+        kinds.append(event["type"])
+        if event["type"] == "tool.approval_required":
+            helper.start()  # the iterator goes on waiting (and reading) meanwhile
+    helper.join()
+    assert reconnected.is_set()
+    assert kinds.count("tool.approval_required") == 1
+    assert turn.result().text == "Tool said: drop table long wait"
