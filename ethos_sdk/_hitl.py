@@ -38,7 +38,6 @@ __all__ = [
     "Question",
     "ApprovalDecision",
     "QuestionAnswer",
-    "ApprovalScope",
     "ApprovalPolicy",
     "QuestionPolicy",
     "DecidedBy",

@@ -30,7 +30,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
-from ._hitl import ApprovalDecision, ApprovalRequest, ApprovalScope, PauseRequest, Question, QuestionAnswer, _TurnWaits
+from ._hitl import (
+    ApprovalDecision, ApprovalPolicy, ApprovalRequest, ApprovalScope, PauseRequest, Question, QuestionAnswer,
+    QuestionPolicy, _TurnWaits,
+)
 from ._types import NOT_GIVEN, NotGiven
 from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnPaused
 from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart, _Closing
@@ -182,8 +185,8 @@ class TurnStream(_Closing):
         timeout: Optional[float] = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         send_options: Optional[Dict[str, Any]] = None,
-        on_approval: Any = None,
-        on_question: Any = None,
+        on_approval: Optional[ApprovalPolicy] = None,
+        on_question: Optional[QuestionPolicy] = None,
     ) -> None:
         self._client = client
         self._waits = _TurnWaits(client, on_approval, on_question)  # checks the policies before sending
@@ -485,8 +488,8 @@ def stream_turn(
     on_event: Optional[EventCallback] = None,
     timeout: Optional[float] = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    on_approval: Any = None,
-    on_question: Any = None,
+    on_approval: Optional[ApprovalPolicy] = None,
+    on_question: Optional[QuestionPolicy] = None,
 ) -> TurnStream:
     """Send ``text`` and return the iterator of that turn's events (see :class:`TurnStream`)."""
     return TurnStream(
@@ -505,8 +508,8 @@ def ask(
     on_event: Optional[EventCallback] = None,
     timeout: Optional[float] = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    on_approval: Any = None,
-    on_question: Any = None,
+    on_approval: Optional[ApprovalPolicy] = None,
+    on_question: Optional[QuestionPolicy] = None,
 ) -> TurnResult:
     """Send ``text``, wait for the whole reply and return it as a :class:`TurnResult`.
 

@@ -31,6 +31,9 @@ from ethos_sdk import (
     TurnPaused,
 )
 from ethos_sdk.testing import LocalEthosServer
+from ethos_sdk.types.events import StreamEvent
+
+from .conftest import report
 
 DROP = 'USE_TOOL:terminal ARGS:{"command":"echo drop table probe"}'
 SAFE = 'USE_TOOL:terminal ARGS:{"command":"echo hello"}'
@@ -196,11 +199,24 @@ def test_prompt_policy_denies_when_nobody_can_answer(client: EthosClient, monkey
 # ------------------------------------------------------------------ no policy
 
 
+def arrival_clock(kind: str) -> tuple[List[float], Any]:
+    """An on_event callback noting when the first event of ``kind`` arrived."""
+    seen: List[float] = []
+
+    def note(event: StreamEvent) -> None:
+        if event["type"] == kind and not seen:
+            seen.append(time.monotonic())
+
+    return seen, note
+
+
 def test_ask_without_policy_pauses_at_once_and_hands_the_turn_over(client: EthosClient) -> None:
-    started = time.monotonic()
+    arrived, note = arrival_clock("tool.approval_required")
     with pytest.raises(ApprovalRequired) as caught:
-        client.chat.ask(drop("paused"))  # no timeout: without the pause this would hang
-    assert time.monotonic() - started < 1.0
+        client.chat.ask(drop("paused"), on_event=note)  # no timeout: without the pause this would hang
+    after = time.monotonic() - arrived[0]
+    report(f"chat.ask without on_approval: ApprovalRequired {after * 1000:.1f} ms after the request arrived")
+    assert after < 1.0
     error = caught.value
     assert isinstance(error, TurnPaused) and isinstance(error, TurnError)
     message = str(error)
@@ -215,10 +231,10 @@ def test_ask_without_policy_pauses_at_once_and_hands_the_turn_over(client: Ethos
 
 
 def test_question_without_policy_pauses_and_answering_finishes(cookie: EthosClient) -> None:
-    started = time.monotonic()
+    arrived, note = arrival_clock("clarify.request")
     with pytest.raises(QuestionAsked) as caught:
-        cookie.chat.ask(ASK)
-    assert time.monotonic() - started < 1.0
+        cookie.chat.ask(ASK, on_event=note)
+    assert time.monotonic() - arrived[0] < 1.0
     question = caught.value.request
     assert isinstance(question, Question)
     assert (question.question, question.options, question.default) == ("Which color?", ["red", "blue"], None)
@@ -250,10 +266,12 @@ def test_an_api_key_client_fails_fast_on_a_question_with_the_cookie_hint(
     client: EthosClient, cookie: EthosClient, server: LocalEthosServer
 ) -> None:
     for policy in (None, "red"):
-        started = time.monotonic()
+        arrived, note = arrival_clock("clarify.request")
         with pytest.raises(QuestionAsked) as caught:
-            client.chat.ask(ASK, on_question=policy, timeout=30)
-        assert time.monotonic() - started < 2.0
+            client.chat.ask(ASK, on_question=policy, on_event=note, timeout=30)
+        after = time.monotonic() - arrived[0]
+        report(f"API-key client, question, on_question={policy!r}: QuestionAsked {after * 1000:.1f} ms after it arrived")
+        assert after < 1.0
         message = str(caught.value)
         assert "cookie" in message and "API key" in message and "clarify.respond" in message
         assert server.api_key not in message
