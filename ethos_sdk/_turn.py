@@ -31,13 +31,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
 from ._hitl import (
-    ApprovalDecision, ApprovalPolicy, ApprovalRequest, ApprovalScope, PauseRequest, Question, QuestionAnswer,
-    QuestionPolicy, _TurnWaits,
+    ApprovalDecision, ApprovalPolicy, ApprovalRequest, PauseRequest, Question, QuestionAnswer, QuestionPolicy,
+    _TurnWaits,
 )
 from ._types import NOT_GIVEN, NotGiven
 from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnPaused
 from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart, _Closing
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
+from .types.tools import ApprovalScope
 
 if TYPE_CHECKING:
     from ._client import EthosClient
