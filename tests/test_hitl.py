@@ -572,3 +572,19 @@ def test_the_turn_stays_subscribed_through_a_long_wait(client: EthosClient) -> N
     assert reconnected.is_set()
     assert kinds.count("tool.approval_required") == 1
     assert turn.result().text == "Tool said: drop table long wait"
+
+
+def test_a_function_returning_none_without_answering_leaves_it_to_the_caller(
+    client: EthosClient, cookie: EthosClient
+) -> None:
+    looked: List[str] = []
+    with pytest.raises(ApprovalRequired) as caught:
+        client.chat.ask(drop("undecided"), on_approval=lambda r: looked.append(r.tool_name), timeout=10)
+    assert looked == ["terminal"] and caught.value.turn.pending is caught.value.request
+    caught.value.request.approve()
+    assert caught.value.turn.result().approvals[0].decided_by == "caller"
+
+    with pytest.raises(QuestionAsked) as asked:
+        cookie.chat.ask(ASK, on_question=lambda q: None, timeout=10)
+    asked.value.request.answer("red")
+    assert [q.answer for q in asked.value.turn.result().questions] == ["red"]
