@@ -39,10 +39,7 @@ PUSH_TYPES = ("tool.approval_required", "clarify.request")
 SETUP_TEXT = "setup turn of capture"  # 14 frames, as the capture's uncaptured setup turn
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
-SKIPPED_SCENARIOS: Dict[str, str] = {
-    "scope-any": "skills_pending_reject asks on the real server's web surface (an always-ask tool); "
-    "the local server asks only for terminal commands its guard flags",
-}
+SKIPPED_SCENARIOS: Dict[str, str] = {}  # scenario -> why it cannot be replayed (printed)
 
 
 def _scenario(name: str) -> str:
@@ -237,4 +234,4 @@ def test_hitl_transcripts_replay(live_server: LocalEthosServer, scenarios: Dict[
     for name, reason in skipped:
         print(f"  {name}: {reason}")
     assert not failures, json.dumps(failures, indent=1)
-    assert len(covered) >= 55
+    assert len(covered) >= 60

@@ -521,6 +521,7 @@ def test_the_guard_flags_what_the_real_server_flags() -> None:
     for command in ("rm -rf build", "echo hello", "ls /", "drop tables later"):
         assert guard_reason("terminal", {"command": command}) is None, command
     assert guard_reason("web_search", {"command": "rm -rf /"}) is None
+    assert guard_reason("skills_pending_reject", {"id": "x"}) == "skills_pending_reject requires explicit approval"
 
 
 def test_events_of_a_denied_call_are_as_recorded(client: EthosClient) -> None:

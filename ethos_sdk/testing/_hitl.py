@@ -22,9 +22,13 @@ Facts from the real server (recorded in ``tests/wire/hitl``), played here:
   server (the real one writes them to ``allowlist.json``): matching calls then
   run with no approval events.
 
+* The web surface also always asks before ``skills_pending_approve``,
+  ``skills_pending_reject`` and ``call`` (:data:`ALWAYS_ASK`), with the reason
+  ``"<tool> requires explicit approval"``.
+
 Not played: the reaping of sessions with no subscriber for 5 minutes (which
-denies their pending approvals), approvals of tools other than ``terminal``,
-and the guard's always-deny path patterns.
+denies their pending approvals), personalities' ``approvalMode`` and deny
+rules, and the guard's always-deny path patterns.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, List, Optional, Pattern, Tuple
 
-__all__ = ["GUARD_PATTERNS", "guard_reason", "Approvals", "Questions"]
+__all__ = ["GUARD_PATTERNS", "ALWAYS_ASK", "guard_reason", "Approvals", "Questions"]
 
 GUARD_PATTERNS: Tuple[Tuple[Pattern[str], str], ...] = (
     (re.compile(r"\brm\b(?=.*(?:-[a-zA-Z]*[rR][a-zA-Z]*f|-[a-zA-Z]*f[a-zA-Z]*[rR]))"
@@ -62,8 +66,14 @@ GUARD_PATTERNS: Tuple[Tuple[Pattern[str], str], ...] = (
 """The real server's hardline guard for ``terminal`` commands: (pattern, reason), first match wins."""
 
 
+ALWAYS_ASK = frozenset({"skills_pending_approve", "skills_pending_reject", "call"})
+"""Tools the real server's web surface asks about whatever their arguments (its ``alwaysAsk`` list)."""
+
+
 def guard_reason(tool: str, args: Any) -> Optional[str]:
     """Why a tool call needs approval (the guard's reason), or ``None`` when it runs freely."""
+    if tool in ALWAYS_ASK:
+        return f"{tool} requires explicit approval"
     if tool != "terminal" or not isinstance(args, dict) or not isinstance(args.get("command"), str):
         return None
     for pattern, reason in GUARD_PATTERNS:

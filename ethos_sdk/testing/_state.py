@@ -571,6 +571,8 @@ class State:
             ok, result = asked
         elif name == "terminal" and isinstance(args, dict) and str(args.get("command", "")).startswith("echo "):
             result = str(args["command"])[len("echo "):]
+        elif name in ("skills_pending_approve", "skills_pending_reject"):
+            ok, result = False, f'Skill "{args.get("id") if isinstance(args, dict) else None}" not found.'  # none are pending here
         elif name == "memory_read":
             with self.lock:
                 session = self.sessions.get(turn.session_id)
