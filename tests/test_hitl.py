@@ -589,3 +589,22 @@ def test_a_function_returning_none_without_answering_leaves_it_to_the_caller(
         cookie.chat.ask(ASK, on_question=lambda q: None, timeout=10)
     asked.value.request.answer("red")
     assert [q.answer for q in asked.value.turn.result().questions] == ["red"]
+
+
+def test_ctrl_c_at_the_prompt_denies_the_request(client: EthosClient, server: LocalEthosServer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(prompt: str = "") -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(builtins, "input", interrupted)
+    sessions: List[str] = []
+
+    def note(event: StreamEvent) -> None:
+        if event["type"] == "tool.approval_required":
+            sessions.append(event["request"]["sessionId"])
+
+    with pytest.raises(KeyboardInterrupt):
+        client.chat.ask(drop("ctrl-c"), on_approval="prompt", on_event=note, timeout=10)
+    assert server.wait_idle(5)  # denied on the way out: the turn did not stay parked
+    messages = client.sessions.get(sessions[0])["messages"]
+    assert any("the script's on_approval policy failed (KeyboardInterrupt)" in str(m.get("content")) for m in messages)
