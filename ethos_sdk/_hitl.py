@@ -579,11 +579,14 @@ class _TurnWaits:
             request=request, turn=turn,
         )
 
-    def deny_pending(self, reason: str) -> None:
-        """Deny the approval the turn waits on, if any: best effort, within about 2 s, never raises."""
+    def deny_pending(self, reason: str) -> bool:
+        """Deny the approval the turn waits on, if any: best effort, within about 2 s, never raises.
+
+        True when a pending approval was denied.
+        """
         request = self.pending
         if not isinstance(request, ApprovalRequest):
-            return
+            return False
         try:
             quick = self.client.with_options(timeout=2.0, max_retries=0, deadline=2.0)
             quick.tools.deny(request.approval_id, self.client.client_id, reason=reason)
@@ -592,21 +595,23 @@ class _TurnWaits:
                 "could not deny the pending approval %s of %s (%s): %s; it stays parked on the server",
                 request.approval_id, request.tool_name, type(exc).__name__, exc,
             )
-            return
+            return False
         log.info("denied the pending approval %s of %s: %s", request.approval_id, request.tool_name, reason)
         request._settle("deny", None, reason, "sdk", self.client.client_id)
+        return True
 
-    def waiting_on(self, request: Optional[PauseRequest]) -> str:
-        """A clause for a timeout message: what the turn was waiting for."""
+    def waiting_on(self, request: Optional[PauseRequest], denied: bool = False) -> str:
+        """A clause for a timeout message: what the turn was waiting for (``denied``: the SDK denied it)."""
         if isinstance(request, ApprovalRequest):
             fate = (
                 "; the SDK denied it so the turn does not stay parked on the server"
-                if request.decision == "deny" else ""
+                if denied else "; it is still pending on the server: deny it (client.tools.deny) or the turn stays parked"
             )
             return f" while waiting for approval to run {request.describe()} (approval id {request.approval_id}){fate}"
         if isinstance(request, Question):
             return (
                 f" while waiting for an answer to the question {request.describe()} "
-                f"(request id {request.request_id}; answer with turn.answer(text))"
+                f"(request id {request.request_id}; it stays open on the server until its deadline "
+                "unless answered, and client.chat.abort cancels it)"
             )
         return ""

@@ -192,6 +192,7 @@ class TurnStream(_Closing):
         self._client = client
         self._waits = _TurnWaits(client, on_approval, on_question)  # checks the policies before sending
         self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
+        self._denied_on_giving_up = False
         self._on_event = on_event
         self._timed_out = False
         self._timer: Optional[threading.Timer] = None
@@ -273,14 +274,17 @@ class TurnStream(_Closing):
     def _time_out(self) -> None:
         self._timed_out = True
         self._waited_on = self._waits.pending
-        self._deny_pending(f"the script stopped waiting for the turn after its timeout of {self.timeout} s")
+        self._denied_on_giving_up = self._waits.deny_pending(
+            f"the script stopped waiting for the turn after its timeout of {self.timeout} s"
+        )
         if self._stream is not None:
             self._stream.close()
 
     def _timeout_error(self) -> APITimeoutError:
         return APITimeoutError(
             f"the turn on session {self.session_id or '(new)'} did not end within "
-            f"{self.timeout} s{self._waits.waiting_on(self._waited_on)}; it may still be running "
+            f"{self.timeout} s{self._waits.waiting_on(self._waited_on, self._denied_on_giving_up)}; "
+            "it may still be running "
             "(client.chat.abort stops it)",
             request_id=self.turn_id or None,
         )
