@@ -608,3 +608,18 @@ def test_ctrl_c_at_the_prompt_denies_the_request(client: EthosClient, server: Lo
     assert server.wait_idle(5)  # denied on the way out: the turn did not stay parked
     messages = client.sessions.get(sessions[0])["messages"]
     assert any("the script's on_approval policy failed (KeyboardInterrupt)" in str(m.get("content")) for m in messages)
+
+
+def test_a_timeout_whose_denial_fails_says_the_approval_is_still_pending(
+    client: EthosClient, server: LocalEthosServer
+) -> None:
+    turn = client.chat.stream(drop("deny-fails"), timeout=1.0)
+    with pytest.raises(APITimeoutError, match="still pending on the server") as caught:
+        for event in turn:
+            if event["type"] == "tool.approval_required":
+                server.faults.fail_next(1, status=500)  # the SDK's denial, sent once, without retries
+    assert "echo drop table deny-fails" in str(caught.value)
+    request = turn._waits.current
+    assert isinstance(request, ApprovalRequest) and not request.answered
+    request.deny()  # the turn was left parked: end it
+    assert server.wait_idle(5)
