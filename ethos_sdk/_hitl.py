@@ -102,6 +102,7 @@ class ApprovalRequest:
         self.decision: Optional[Literal["allow", "deny"]] = None
         self._lock = threading.Lock()
         self._by: DecidedBy = "caller"
+        self._sent: Optional[tuple[Optional[ApprovalScope], Optional[str], DecidedBy]] = None  # answer in flight
         self._listeners: List[Callable[[ApprovalDecision], None]] = []
 
     @property
@@ -127,6 +128,7 @@ class ApprovalRequest:
         """
         if scope not in _SCOPES:
             raise ConfigurationError(f"scope must be 'once', 'exact-args' or 'any-args', not {scope!r}")
+        self._sent = (scope, None, self._by)  # approval.resolved may be read before this call returns
         self._client.tools.approve(self.approval_id, self._client.client_id, scope)
         self._settle("allow", scope, None, self._by, self._client.client_id)
 
@@ -137,6 +139,7 @@ class ApprovalRequest:
             BadRequestError: the server has no such pending approval.
             PermissionDeniedError: the API key lacks the scope ``tools:approve``.
         """
+        self._sent = (None, reason, self._by)
         if reason is None:
             self._client.tools.deny(self.approval_id, self._client.client_id)
         else:
@@ -478,9 +481,13 @@ class _TurnWaits:
             request = self._approval_ids.get(str(event.get("approvalId")))
             if request is not None:
                 decided_by = str(event.get("decidedBy", ""))
-                mine = decided_by == self.client.client_id
                 decision: Literal["allow", "deny"] = "deny" if event.get("decision") == "deny" else "allow"
-                request._settle(decision, None, None, "caller" if mine else "other client", decided_by)
+                sent = request._sent
+                if decided_by == self.client.client_id and sent is not None:
+                    request._settle(decision, sent[0] if decision == "allow" else None, sent[1], sent[2], decided_by)
+                else:
+                    by: DecidedBy = "caller" if decided_by == self.client.client_id else "other client"
+                    request._settle(decision, None, None, by, decided_by)
         elif kind == "clarify.request":
             return self._question(event, turn)
         elif kind == "clarify.resolved":
@@ -587,6 +594,7 @@ class _TurnWaits:
         request = self.pending
         if not isinstance(request, ApprovalRequest):
             return False
+        request._sent = (None, reason, "sdk")
         try:
             quick = self.client.with_options(timeout=2.0, max_retries=0, deadline=2.0)
             quick.tools.deny(request.approval_id, self.client.client_id, reason=reason)
