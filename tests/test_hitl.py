@@ -572,7 +572,10 @@ def test_the_turn_stays_subscribed_through_a_long_wait(client: EthosClient) -> N
     helper.join()
     assert reconnected.is_set()
     assert kinds.count("tool.approval_required") == 1
-    assert turn.result().text == "Tool said: drop table long wait"
+    reply = turn.result()
+    assert reply.text == "Tool said: drop table long wait"
+    # Answered from another thread: recorded with its scope, whichever of the answer and its event came first.
+    assert [(a.decision, a.scope, a.decided_by) for a in reply.approvals] == [("allow", "once", "caller")]
 
 
 def test_a_function_returning_none_without_answering_leaves_it_to_the_caller(
