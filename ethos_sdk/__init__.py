@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from ._pagination import PageIterator
     from ._response import RawResponse, with_raw_response
     from ._turn import ToolCall, TurnResult, TurnStream, TurnUsage
+    from ._hitl import ApprovalDecision, ApprovalRequest, Question, QuestionAnswer
     from .stream import EventStream
     from ._files import File
     from ._surfaces import Download
@@ -63,6 +64,10 @@ __all__ = [
     "TurnStream",
     "TurnUsage",
     "ToolCall",
+    "ApprovalRequest",
+    "Question",
+    "ApprovalDecision",
+    "QuestionAnswer",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
@@ -99,6 +104,7 @@ __all__ = [
 
 
 _TURN_NAMES = frozenset({"TurnResult", "TurnStream", "TurnUsage", "ToolCall"})
+_HITL_NAMES = frozenset({"ApprovalRequest", "Question", "ApprovalDecision", "QuestionAnswer"})
 
 
 def __getattr__(name: str) -> Any:
@@ -115,6 +121,10 @@ def __getattr__(name: str) -> Any:
         from . import _turn
 
         return getattr(_turn, name)
+    if name in _HITL_NAMES:
+        from . import _hitl
+
+        return getattr(_hitl, name)
     if name in ("SystemEventStream", "GoalEventStream"):
         from . import surface_streams
 

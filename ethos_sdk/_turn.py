@@ -30,10 +30,15 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
+from ._hitl import (
+    ApprovalDecision, ApprovalPolicy, ApprovalRequest, PauseRequest, Question, QuestionAnswer, QuestionPolicy,
+    _TurnWaits,
+)
 from ._types import NOT_GIVEN, NotGiven
-from .errors import APITimeoutError, StreamError, TurnError
+from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnPaused
 from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart, _Closing
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
+from .types.tools import ApprovalScope
 
 if TYPE_CHECKING:
     from ._client import EthosClient
@@ -81,6 +86,10 @@ class TurnResult:
     tool_calls: List[ToolCall] = field(default_factory=list)
     done: Optional[DoneEvent] = None
     """The ``done`` event itself (``turnCount``, ``traceId``)."""
+    approvals: List[ApprovalDecision] = field(default_factory=list)
+    """How each tool call that needed approval was settled, in order (decision, scope, who)."""
+    questions: List[QuestionAnswer] = field(default_factory=list)
+    """Each question the agent asked during the turn, with its answer."""
 
     def _repr_markdown_(self) -> str:
         """Jupyter shows the reply rendered as Markdown."""
@@ -124,7 +133,7 @@ class _TurnRecord:
             return self.end.get("text", so_far)
         return so_far
 
-    def result(self, session_id: str, turn_id: str) -> TurnResult:
+    def result(self, session_id: str, turn_id: str, waits: Optional[_TurnWaits] = None) -> TurnResult:
         done = self.end if self.end is not None and self.end["type"] == "done" else None
         return TurnResult(
             text=self.text(),
@@ -133,6 +142,8 @@ class _TurnRecord:
             usage=self.usage,
             tool_calls=list(self.tools.values()),
             done=done,
+            approvals=list(waits.approvals) if waits is not None else [],
+            questions=list(waits.questions) if waits is not None else [],
         )
 
 
@@ -153,6 +164,11 @@ class TurnStream(_Closing):
     again on the same session); and the errors of
     :class:`~ethos_sdk.EventStream`. An ``error`` event is yielded, not raised.
 
+    A turn may wait for a person (a tool approval, a question): the request's
+    event is yielded, :attr:`pending` holds it, and :meth:`approve`,
+    :meth:`deny` or :meth:`answer` answer it (or ``on_approval`` /
+    ``on_question`` did already); see the "Human in the loop" guide.
+
     While and after iterating, :attr:`text` holds the reply and :attr:`state`
     says how far the turn got; :meth:`result` returns the same
     :class:`TurnResult` as ``client.chat.ask`` (reading the rest of the turn
@@ -170,8 +186,13 @@ class TurnStream(_Closing):
         timeout: Optional[float] = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         send_options: Optional[Dict[str, Any]] = None,
+        on_approval: Optional[ApprovalPolicy] = None,
+        on_question: Optional[QuestionPolicy] = None,
     ) -> None:
         self._client = client
+        self._waits = _TurnWaits(client, on_approval, on_question)  # checks the policies before sending
+        self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
+        self._denied_on_giving_up = False
         self._on_event = on_event
         self._timed_out = False
         self._timer: Optional[threading.Timer] = None
@@ -252,13 +273,19 @@ class TurnStream(_Closing):
 
     def _time_out(self) -> None:
         self._timed_out = True
+        self._waited_on = self._waits.pending
+        self._denied_on_giving_up = self._waits.deny_pending(
+            f"the script stopped waiting for the turn after its timeout of {self.timeout} s"
+        )
         if self._stream is not None:
             self._stream.close()
 
     def _timeout_error(self) -> APITimeoutError:
         return APITimeoutError(
             f"the turn on session {self.session_id or '(new)'} did not end within "
-            f"{self.timeout} s; it may still be running (client.chat.abort stops it)",
+            f"{self.timeout} s{self._waits.waiting_on(self._waited_on, self._denied_on_giving_up)}; "
+            "it may still be running "
+            "(client.chat.abort stops it)",
             request_id=self.turn_id or None,
         )
 
@@ -286,7 +313,72 @@ class TurnStream(_Closing):
         return self
 
     def __next__(self) -> StreamEvent:
-        return self._record.add(next(self._events))
+        event = self._record.add(next(self._events))
+        paused = self._waits.see(event, self)
+        if paused is not None:
+            raise paused  # the generator is untouched: the caller may go on following the turn
+        return event
+
+    # -- a turn that waits for a person (see ethos_sdk._hitl) --
+
+    @property
+    def pending(self) -> Optional[PauseRequest]:
+        """What the turn waits on: an :class:`~ethos_sdk.ApprovalRequest`, a :class:`~ethos_sdk.Question`, or ``None``.
+
+        Set when the ``tool.approval_required`` or ``clarify.request`` event
+        arrives and nothing answered it (``on_approval``/``on_question``);
+        ``None`` again once it was answered, here or by another client.
+        """
+        return self._waits.pending
+
+    def approve(self, scope: ApprovalScope = "once") -> None:
+        """Allow the tool call the turn waits on (:attr:`pending`); see :meth:`ApprovalRequest.approve`.
+
+        ``scope`` defaults to ``"once"``. ``"exact-args"`` and ``"any-args"``
+        add a permanent entry to the server's allowlist that no procedure
+        lists or removes.
+
+        Raises:
+            ConfigurationError: the turn waits on no approval.
+        """
+        self._pending_of(ApprovalRequest, "approve").approve(scope)
+
+    def deny(self, reason: Optional[str] = None) -> None:
+        """Refuse the tool call the turn waits on; the model is told, and the turn goes on.
+
+        Raises:
+            ConfigurationError: the turn waits on no approval.
+        """
+        self._pending_of(ApprovalRequest, "deny").deny(reason)
+
+    def answer(self, text: str) -> None:
+        """Answer the question the turn waits on; see :meth:`Question.answer`.
+
+        Raises:
+            ConfigurationError: the turn waits on no question.
+            PermissionDeniedError: this client uses an API key (the server
+                takes answers only with the web cookie).
+        """
+        self._pending_of(Question, "answer").answer(text)
+
+    def _pending_of(self, kind: type, verb: str) -> Any:
+        pending = self._waits.pending
+        if not isinstance(pending, kind):
+            what = "nothing" if pending is None else f"the {type(pending).__name__} {pending.describe()}"
+            raise ConfigurationError(
+                f"turn.{verb}(): the turn waits on no {kind.__name__} (it waits on {what}); "
+                "turn.pending says what it waits on"
+            )
+        return pending
+
+    def _deny_pending(self, reason: str) -> None:
+        """Deny the approval the turn waits on, if any (best effort, within about 2 s; logs, never raises).
+
+        Called whenever the SDK gives up on the turn: the server neither times
+        approvals out nor ends them on ``chat.abort``, so an unanswered one
+        would keep the turn parked (and run the tool if approved later).
+        """
+        self._waits.deny_pending(reason)
 
     @property
     def finished(self) -> bool:
@@ -340,9 +432,20 @@ class TurnStream(_Closing):
             StreamError: the server restarted and lost the turn (``state`` is
                 ``"lost"``), or the iterator was closed (or its stream stopped)
                 before the turn ended, so there is no whole reply to return.
+            ApprovalRequired, QuestionAsked: a new request arrived that
+                nothing here answers (no ``on_approval``/``on_question``, or a
+                question with an API key). The turn goes on running: answer
+                ``e.request`` and call ``result()`` again. A request already
+                reported is not raised again: ``result()`` waits for it to be
+                answered (here, in another tab or by another client), up to
+                ``timeout``.
         """
-        for _ in self:
-            pass
+        saved, self._waits.raise_on_pause = self._waits.raise_on_pause, True
+        try:
+            for _ in self:
+                pass
+        finally:
+            self._waits.raise_on_pause = saved
         end = self._record.end
         if end is not None and end["type"] == "error":
             raise TurnError(end["error"], code=end.get("code"), event=end)
@@ -358,7 +461,7 @@ class TurnStream(_Closing):
             )
         if end is None:
             raise StreamError(f"the event stream of session {self.session_id} stopped before the turn ended")
-        return self._record.result(self.session_id, self.turn_id)
+        return self._record.result(self.session_id, self.turn_id, self._waits)
 
     def __repr__(self) -> str:
         return f"<TurnStream session={self.session_id!r} turn={self.turn_id!r} {self.state}>"
@@ -391,11 +494,14 @@ def stream_turn(
     timeout: Optional[float] = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     send_options: Optional[Dict[str, Any]] = None,
+    on_approval: Optional[ApprovalPolicy] = None,
+    on_question: Optional[QuestionPolicy] = None,
 ) -> TurnStream:
     """Send ``text`` and return the iterator of that turn's events (see :class:`TurnStream`)."""
     return TurnStream(
         client, text, session_id=session_id, personality_id=personality_id,
         on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
+        on_approval=on_approval, on_question=on_question,
     )
 
 
@@ -409,19 +515,32 @@ def ask(
     timeout: Optional[float] = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     send_options: Optional[Dict[str, Any]] = None,
+    on_approval: Optional[ApprovalPolicy] = None,
+    on_question: Optional[QuestionPolicy] = None,
 ) -> TurnResult:
     """Send ``text``, wait for the whole reply and return it as a :class:`TurnResult`.
 
     Raises :class:`~ethos_sdk.TurnError` when the turn ends with an ``error`` event.
     It is :meth:`TurnStream.result` of the turn :func:`stream_turn` starts, and
-    raises what that raises.
+    raises what that raises. A request nobody answers (no ``on_approval`` /
+    ``on_question``) raises :class:`~ethos_sdk.TurnPaused` at once, which hands
+    the turn over still following: the stream is not closed.
     """
     turn = stream_turn(
         client, text, session_id=session_id, personality_id=personality_id,
         on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
+        on_approval=on_approval, on_question=on_question,
     )
-    with turn:
-        return turn.result()
+    turn._waits.raise_on_pause = True
+    try:
+        result = turn.result()
+    except TurnPaused:
+        raise  # the caller answers the request and calls e.turn.result(): keep the turn open
+    except BaseException:
+        turn.close()
+        raise
+    turn.close()
+    return result
 
 
 # The methods ``client.chat.stream`` and ``client.chat.ask`` (ethos_sdk/namespaces/chat.py)

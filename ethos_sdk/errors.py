@@ -270,11 +270,19 @@ class TurnError(EthosError):
 class TurnPaused(TurnError):
     """The turn waits for a person, and nothing was set to answer for them.
 
-    Raised by ``client.chat.ask`` as soon as the request arrives. The turn is
-    *not* stopped: it stays parked on the server. ``request`` is what it waits
-    on (answer it there) and ``turn`` is the :class:`~ethos_sdk.TurnStream`,
-    still following the turn, whose ``result()`` runs it to its end once the
-    request is answered.
+    Raised by ``client.chat.ask`` (and ``TurnStream.result()``) as soon as the
+    request arrives, with a message that names what is asked and shows how to
+    answer. The turn is *not* stopped and the request is *not* denied: the turn
+    stays parked on the server and the error hands it over. ``request`` is
+    what it waits on (answer it) and ``turn`` is the
+    :class:`~ethos_sdk.TurnStream`, still following the turn, whose
+    ``result()`` runs it to its end once the request is answered::
+
+        try:
+            reply = client.chat.ask("Drop the old table", personality_id="engineer")
+        except ApprovalRequired as e:
+            e.request.approve()          # or e.request.deny("not today")
+            reply = e.turn.result()
     """
 
     def __init__(self, message: str, *, request: Any, turn: Any) -> None:
@@ -284,11 +292,24 @@ class TurnPaused(TurnError):
 
 
 class ApprovalRequired(TurnPaused):
-    """A tool call of the turn needs approval (``tool.approval_required``); ``request`` is an ``ApprovalRequest``."""
+    """A tool call of the turn needs approval (``tool.approval_required``) and no ``on_approval`` was given.
+
+    ``request`` is an :class:`~ethos_sdk.ApprovalRequest`: ``request.approve()``
+    (scope ``once``) or ``request.deny(reason)``, then ``turn.result()``.
+    The server never times an approval out: left unanswered, the turn stays
+    parked.
+    """
 
 
 class QuestionAsked(TurnPaused):
-    """The agent asked the user a question (``clarify.request``); ``request`` is a ``Question``."""
+    """The agent asked the user a question (``clarify.request``) that this client does not answer.
+
+    Raised when no ``on_question`` was given, and also -- whatever the policy --
+    when the client uses an API key: the server accepts answers to questions
+    only with the web cookie, so the message says how to answer with it (or in
+    the web UI). ``request`` is a :class:`~ethos_sdk.Question`:
+    ``request.answer(text)`` (cookie clients), then ``turn.result()``.
+    """
 
 
 def _format_path(path: Any) -> str:

@@ -10,19 +10,22 @@ key with the scope ``tools:approve`` (as well as ``sessions:read`` and
 in the contract's experimental tier (they may change in a later server
 version), but unlike the other experimental namespaces they are open to keys.
 
-The local test server never asks for approval: its tools just run. Against it
-this script shows the tool call going through unasked, and says so.
+This script answers the raw events itself; ``examples/approve_by_rule.py``
+lets ``client.chat.ask(on_approval=...)`` do it. The local test server asks
+for approval of the terminal commands its guard flags (here, one that drops a
+table), as the real server does.
 """
 
 from ethos_sdk import PermissionDeniedError
-
-from ethos_sdk.testing import connect, uses_local_server
+from ethos_sdk.testing import connect
 
 DENY = {"terminal"}  # tools this script refuses; everything else is allowed once
 
 with connect() as client:
     asked = 0
-    with client.chat.stream("Show me the files in the current folder. USE_TOOL:search_files", timeout=300) as turn:
+    with client.chat.stream(
+        'Drop the scratch table. USE_TOOL:terminal ARGS:{"command": "echo drop table scratch"}', timeout=300
+    ) as turn:
         for event in turn:
             if event["type"] == "tool.approval_required":
                 asked += 1
@@ -45,7 +48,4 @@ with connect() as client:
                 print("turn ended:", event["type"])
 
     if asked == 0:
-        if uses_local_server():
-            print("The local test server runs tools without asking, so there was nothing to approve.")
-        else:
-            print("No approval was asked for: this server let the tool run without one.")
+        print("No approval was asked for: this server let the tool run without one.")

@@ -68,6 +68,7 @@ def test_every_example_has_a_test() -> None:
         "search_and_export.py",
         "edit_memory.py",
         "approve_tool_call.py",
+        "approve_by_rule.py",
         "paginate_everything.py",
         "beyond_rpc.py",
         "files_and_waiting.py",
@@ -112,9 +113,18 @@ def test_edit_memory(tmp_path: Path) -> None:
 
 def test_approve_tool_call(tmp_path: Path) -> None:
     out = run_example("approve_tool_call.py", tmp_path)
-    assert "tool search_files finished (ok=True)" in out
+    assert "approval asked for terminal {'command': 'echo drop table scratch'} (destructive SQL DDL (DROP))" in out
+    assert "  denied terminal" in out
+    assert "tool terminal finished (ok=False)" in out
     assert "turn ended: done" in out
-    assert "nothing to approve" in out
+
+
+def test_approve_by_rule(tmp_path: Path) -> None:
+    out = run_example("approve_by_rule.py", tmp_path)
+    assert "terminal {'command': 'echo drop table scratch'}: allowed by policy" in out
+    assert "reply: Tool said: drop table scratch" in out
+    assert "DROP TABLE users'\"}: denied (not on this script's allow-list" in out
+    assert "— destructive SQL DDL (DROP)" in out
 
 
 def test_paginate_everything(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, cast
 
+from .._hitl import ApprovalPolicy, QuestionPolicy
 from .._turn import EventCallback, TurnResult, TurnStream, ask, stream_turn
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
@@ -176,6 +177,8 @@ class Chat(Namespace):
         on_event: Optional[EventCallback] = None,
         timeout: Optional[float] = None,
         files: Optional[Sequence[FileInput]] = None,
+        on_approval: Optional[ApprovalPolicy] = None,
+        on_question: Optional[QuestionPolicy] = None,
     ) -> TurnStream:
         """Send a message and iterate the events of the turn it starts, ``run_start`` to ``done``.
 
@@ -198,7 +201,29 @@ class Chat(Namespace):
                 in what is left), connecting the stream and waiting for the
                 end of the turn; then :class:`~ethos_sdk.APITimeoutError` is raised (the
                 turn keeps running on the server: :meth:`abort` stops it).
-                ``None``: no limit.
+                ``None``: no limit. A turn that waits on an approval when the
+                time is up has it denied first (the server would keep it
+                parked), and the error says what it was waiting for.
+            on_approval: who allows the tool calls that need approval:
+                ``"approve"`` (scope ``once``), ``"deny"``, ``"prompt"`` (asks
+                with ``input()``, in a terminal or a notebook), or a function
+                ``f(request: ApprovalRequest)`` returning ``True`` (approve
+                once), ``False`` (deny), a scope (``"once"``, ``"exact-args"``,
+                ``"any-args"``), or ``None`` after answering the request itself
+                (``request.deny("why")``) or to leave it to you. The scopes
+                ``exact-args`` and ``any-args`` add a permanent server
+                allowlist entry that no procedure removes. Without a policy the
+                ``tool.approval_required`` event is yielded, :attr:`TurnStream.pending`
+                holds the :class:`~ethos_sdk.ApprovalRequest`, and
+                ``turn.approve()`` / ``turn.deny(reason)`` answer it.
+            on_question: who answers the agent's questions (the ``clarify``
+                tool): a string (the answer), ``"prompt"``, or a function
+                ``f(question: Question) -> str``. Without one the
+                ``clarify.request`` event is yielded and ``turn.answer(text)``
+                answers it. The server takes answers only with the web cookie:
+                with an API key a question raises
+                :class:`~ethos_sdk.QuestionAsked` at once when a policy was
+                given (it could not be applied).
             files: files or images to send with the message, as for
                 :meth:`send` (read, and checked against the server's limits,
                 before anything is sent).
@@ -211,6 +236,7 @@ class Chat(Namespace):
         return stream_turn(
             self._client, text, session_id=session_id, personality_id=personality_id,
             on_event=on_event, timeout=timeout, send_options=_with_files(files),
+            on_approval=on_approval, on_question=on_question,
         )
 
     def ask(
@@ -222,6 +248,8 @@ class Chat(Namespace):
         on_event: Optional[EventCallback] = None,
         timeout: Optional[float] = None,
         files: Optional[Sequence[FileInput]] = None,
+        on_approval: Optional[ApprovalPolicy] = None,
+        on_question: Optional[QuestionPolicy] = None,
     ) -> TurnResult:
         """Send a message, wait for the whole reply and return it.
 
@@ -235,9 +263,25 @@ class Chat(Namespace):
 
             reply = client.chat.ask("What is 2+2?", on_event=show)
 
-        Arguments as for :meth:`stream`.
+        Arguments as for :meth:`stream`. A turn may stop to wait for a person;
+        ``on_approval`` and ``on_question`` answer for them, and the result's
+        ``approvals`` and ``questions`` say how each request was settled::
+
+            reply = client.chat.ask(
+                "Tidy the build directory", personality_id="engineer",
+                on_approval=lambda request: request.tool_name == "terminal"
+                and request.args["command"].startswith("rm -rf build"),
+            )
 
         Raises:
+            ApprovalRequired: a tool call needs approval and no ``on_approval``
+                was given (raised as soon as the request arrives). The turn is
+                not stopped: ``e.request.approve()`` (or ``.deny()``), then
+                ``e.turn.result()`` finishes it.
+            QuestionAsked: the agent asked a question and no ``on_question``
+                was given, or this client uses an API key, with which the
+                server takes no answers (the message says how to answer with
+                the web cookie). ``e.turn`` goes on as above.
             TurnError: the turn ended with an ``error`` event (``code`` says why).
             APITimeoutError: ``timeout`` seconds passed (send included) before
                 the turn ended.
@@ -247,6 +291,7 @@ class Chat(Namespace):
         return ask(
             self._client, text, session_id=session_id, personality_id=personality_id,
             on_event=on_event, timeout=timeout, send_options=_with_files(files),
+            on_approval=on_approval, on_question=on_question,
         )
 
 

@@ -141,6 +141,32 @@ PROCEDURES: Dict[str, Procedure] = {
         ),
         lambda s, d, r: s.api_keys_create(d),
     ),
+    "tools.approve": _p(
+        (
+            Field("approvalId", "string", required=True),
+            Field("clientId", "string", required=True, minimum=1),
+            Field("scope", "string", required=True, enum=("once", "exact-args", "any-args")),
+        ),
+        lambda s, d, r: s.tools_answer(d, "allow"),
+    ),
+    "tools.deny": _p(
+        (
+            Field("approvalId", "string", required=True),
+            Field("clientId", "string", required=True, minimum=1),
+            Field("reason", "string"),
+        ),
+        lambda s, d, r: s.tools_answer(d, "deny"),
+    ),
+    "clarify.respond": _p(
+        (
+            Field("requestId", "string", required=True),
+            Field("answer", "string", required=True),
+            Field("source", "string", required=True, enum=("user", "cancel")),
+        ),
+        lambda s, d, r: s.clarify_respond(d),
+    ),
+    # Only questions of background jobs are listed, and the local server runs none.
+    "clarify.listPending": _p((Field("rootSessionKey", "string", required=True),), lambda s, d, r: []),  # type: ignore[arg-type,return-value]
     "apiKeys.list": _p((_LIMIT_POSITIVE, Field("cursor", "string")), lambda s, d, r: s.api_keys_list(d)),
     "apiKeys.revoke": _p((_ID,), lambda s, d, r: s.api_keys_revoke(d)),
 }

@@ -115,7 +115,9 @@ class LocalEthosServer:
     reply to ``text`` is ``"Hello from the fake LLM. You said: <text>"``,
     streamed word by word. A prompt containing ``USE_TOOL:<name>`` makes a tool
     call first, ``SLOW`` streams slowly enough to abort, and ``FAIL`` ends the
-    turn with an ``error`` event. State lives in memory and dies with the server.
+    turn with an ``error`` event. A ``terminal`` command the real server's
+    guard flags waits for ``tools.approve``/``tools.deny``, and the ``clarify``
+    tool waits for ``clarify.respond``, as on the real server. State lives in memory and dies with the server.
 
     Args:
         host: the address to listen on (default loopback only).

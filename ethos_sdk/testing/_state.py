@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional
 
 from ._events import EventHub
+from ._hitl import Approvals, Questions, clarify_result, deadline_iso, guard_reason
 from ._personalities import DEFAULT_PERSONALITY, all_personalities, find_personality, soul_of
 
 __all__ = ["AgentSettings", "ApiKey", "ProcedureError", "State", "now_iso"]
@@ -139,6 +140,8 @@ class State:
         self.turns: Dict[str, _Turn] = {}
         self._threads: List[threading.Thread] = []
         self.stopping = threading.Event()
+        self.approvals = Approvals()
+        self.questions = Questions()
         from ._surfaces import SurfaceState  # here: that module imports this one
 
         self.surfaces = SurfaceState(self)
@@ -493,7 +496,10 @@ class State:
             tool = re.search(r"USE_TOOL:([A-Za-z0-9_.\-]+)", prompt)
             if tool:
                 calls = 2
-                reply = self._run_tool(turn, tool.group(1), prompt, publish)
+                answer = self._run_tool(turn, tool.group(1), prompt, publish)
+                if answer is None:
+                    return  # ended while the tool waited for a person (aborted, or the server went)
+                reply = answer
             else:
                 reply = f"Hello from the fake LLM. You said: {prompt if seen is None else seen}"
             words = _words(reply)
@@ -528,8 +534,14 @@ class State:
                 if self.turns.get(turn.session_id) is turn:
                     del self.turns[turn.session_id]
 
-    def _run_tool(self, turn: _Turn, name: str, prompt: str, publish: Callable[[Dict[str, Any]], int]) -> str:
-        """Play one tool call as the fake LLM does; return the text of the answer after it."""
+    def _run_tool(
+        self, turn: _Turn, name: str, prompt: str, publish: Callable[[Dict[str, Any]], int]
+    ) -> Optional[str]:
+        """Play one tool call as the fake LLM does; return the text of the answer after it.
+
+        ``None``: the turn ended during the call (it was aborted while waiting
+        for a person, and the ``error`` event is sent; or the server stopped).
+        """
         import json
 
         args: Any = {}
@@ -541,9 +553,34 @@ class State:
                 args = {}
         call_id = "call_fake_1"
         publish({"type": "usage", "inputTokens": 8192 + len(prompt) // 4, "outputTokens": 5, "estimatedCostUsd": 0})
+        danger = guard_reason(name, args)
+        ok = True
+        if danger is not None and not self.approvals.allowed(name, args):
+            approval = self.approvals.open(turn.session_id, name, args)
+            publish({"type": "tool.approval_required", "request": {
+                "approvalId": approval.approval_id, "sessionId": turn.session_id, "toolCallId": call_id,
+                "toolName": name, "args": args, "reason": danger,
+            }})
+            while not approval.answered.wait(0.02):  # chat.abort does not end it: only an answer does
+                if self.stopping.is_set() or self._lost(turn):
+                    self.approvals.forget(approval.approval_id)
+                    return None
+            if approval.decision == "deny":
+                result = f"{approval.reason or 'denied by user'} — {danger}"
+                publish({"type": "tool_end", "toolCallId": call_id, "toolName": name, "ok": False, "durationMs": 0, "result": result})
+                return self._after_tool(turn, call_id, name, args, result, publish)
         publish({"type": "tool_start", "toolCallId": call_id, "toolName": name, "args": args})
         started = time.monotonic()
-        if name == "memory_read":
+        if name == "clarify":
+            asked = self._clarify(turn, args, publish, started)
+            if asked is None:
+                return None
+            ok, result = asked
+        elif name == "terminal" and isinstance(args, dict) and str(args.get("command", "")).startswith("echo "):
+            result = str(args["command"])[len("echo "):]
+        elif name in ("skills_pending_approve", "skills_pending_reject"):
+            ok, result = False, f'Skill "{args.get("id") if isinstance(args, dict) else None}" not found.'  # none are pending here
+        elif name == "memory_read":
             with self.lock:
                 session = self.sessions.get(turn.session_id)
                 personality = (session or {}).get("personalityId") or DEFAULT_PERSONALITY
@@ -552,7 +589,16 @@ class State:
         else:
             result = f"{name} ran (scripted by the local test server)"
         duration = int((time.monotonic() - started) * 1000)
-        publish({"type": "tool_end", "toolCallId": call_id, "toolName": name, "ok": True, "durationMs": duration, "result": result})
+        publish({"type": "tool_end", "toolCallId": call_id, "toolName": name, "ok": ok, "durationMs": duration, "result": result})
+        return self._after_tool(turn, call_id, name, args, result, publish)
+
+    def _after_tool(
+        self, turn: _Turn, call_id: str, name: str, args: Any, result: str, publish: Callable[[Dict[str, Any]], int]
+    ) -> Optional[str]:
+        """Save the call and its result; the model's answer, or ``None`` (and ``error``) when aborted meanwhile."""
+        if turn.abort.is_set() and not self.stopping.is_set():
+            publish({"type": "error", "error": "Aborted", "code": "aborted"})
+            return None
         with self.lock:
             if turn.session_id in self.sessions:
                 self._add_message(turn.session_id, "assistant", "", toolCalls=[{"id": call_id, "name": name, "input": args}])
@@ -565,6 +611,64 @@ class State:
                 )
         flat = " ".join(result.split()) or "(empty)"
         return f"Tool said: {flat}"
+
+    def _clarify(
+        self, turn: _Turn, args: Any, publish: Callable[[Dict[str, Any]], int], started: float
+    ) -> Optional[tuple[bool, str]]:
+        """Ask the ``clarify`` tool's question and wait: ``(ok, result)``, or ``None`` if the server stopped."""
+        args = args if isinstance(args, dict) else {}
+        try:
+            wait = min(86400.0, max(1.0, float(args.get("timeout_s", 900))))
+        except (TypeError, ValueError):
+            wait = 900.0
+        question = self.questions.open()
+        event: Dict[str, Any] = {"type": "clarify.request", "requestId": question.request_id, "question": str(args.get("question", ""))}
+        if isinstance(args.get("options"), list):
+            event["options"] = [str(option) for option in args["options"]]
+        default = args.get("default")
+        if default is not None:
+            event["default"] = str(default)
+        event["defaultDeadlineAt"] = deadline_iso(wait)
+        publish(event)
+        deadline = time.monotonic() + wait
+        source = ""
+        while not question.answered.wait(0.02):
+            if self.stopping.is_set() or self._lost(turn):
+                self.questions.close(question.request_id)
+                return None
+            if turn.abort.is_set():  # chat.abort cancels a question at once
+                source = "cancel"
+                break
+            if time.monotonic() >= deadline:
+                source = "timeout-default" if default is not None else "timeout-no-default"
+                break
+        self.questions.close(question.request_id)
+        source = source or question.source
+        publish({"type": "clarify.resolved", "requestId": question.request_id, "source": source})
+        if source == "timeout-no-default":
+            return False, "CLARIFY_TIMED_OUT_NO_DEFAULT: Clarify timed out and no default was provided"
+        if source == "timeout-default":
+            return True, clarify_result(str(default), question.request_id, started, True, False)
+        if source == "cancel":
+            return True, clarify_result("", question.request_id, started, False, True)
+        return True, clarify_result(question.answer, question.request_id, started, False, False)
+
+    # ------------------------------------------------------ human in the loop
+    def tools_answer(self, data: Dict[str, Any], decision: str) -> Dict[str, Any]:
+        """``tools.approve`` (decision ``allow``) and ``tools.deny``."""
+
+        def resolved(approval: Any) -> None:
+            self.hub.publish(approval.session_id, {
+                "type": "approval.resolved", "approvalId": approval.approval_id,
+                "decision": decision, "decidedBy": data["clientId"],
+            })
+
+        self.approvals.answer(data["approvalId"], decision, data.get("scope"), data.get("reason"), resolved)
+        return {"ok": True}
+
+    def clarify_respond(self, data: Dict[str, Any]) -> Dict[str, Any]:
+        self.questions.respond(data["requestId"], data["answer"], data["source"])
+        return {"ok": True}
 
     def join_turns(self, timeout: float) -> None:
         """Wait (at most ``timeout`` seconds in all) for background turns to finish."""

@@ -1,0 +1,54 @@
+"""Approve the agent's tool calls by rule: an allow-list of tools and commands.
+
+    python examples/approve_by_rule.py
+
+When a tool call needs consent, ``client.chat.ask(..., on_approval=by_rule)``
+calls ``by_rule`` with the request; it allows the call (this once) when the tool
+or the command is on the allow-list and denies it otherwise, with a reason the
+model is told. The result lists every decision. Against a real server, use an
+API key with the scopes ``chat:send``, ``sessions:read`` and ``tools:approve``
+(or the web cookie) and a personality that has the ``terminal`` tool
+(``ETHOS_PERSONALITY``, default ``engineer``). The local test server asks for
+approval of the terminal commands its guard flags, as the real server does.
+"""
+
+import os
+from typing import Optional
+
+from ethos_sdk import ApprovalRequest
+from ethos_sdk.testing import connect, uses_local_server
+
+ALLOWED_TOOLS = {"web_search", "read_file"}  # tools allowed whatever their arguments
+ALLOWED_COMMANDS = ("echo ", "ls ", "git status")  # terminal commands allowed by their start
+
+
+def by_rule(request: ApprovalRequest) -> Optional[bool]:
+    """True (approve once) for what the allow-lists name; deny the rest with a reason."""
+    if request.tool_name in ALLOWED_TOOLS:
+        return True
+    command = request.args.get("command", "") if isinstance(request.args, dict) else ""
+    if request.tool_name == "terminal" and command.startswith(ALLOWED_COMMANDS):
+        return True
+    request.deny(f"not on this script's allow-list: {command or request.tool_name}")
+    return None
+
+
+TASKS = [
+    'Show the drop-table warning. USE_TOOL:terminal ARGS:{"command": "echo drop table scratch"}',
+    'Clean up. USE_TOOL:terminal ARGS:{"command": "psql -c \'DROP TABLE users\'"}',
+]
+
+personality = None if uses_local_server() else os.environ.get("ETHOS_PERSONALITY", "engineer")
+
+with connect(timeout=30) as client:
+    for task in TASKS:
+        if personality:
+            reply = client.chat.ask(task, personality_id=personality, on_approval=by_rule, timeout=300)
+        else:
+            reply = client.chat.ask(task, on_approval=by_rule, timeout=300)
+        for decision in reply.approvals:
+            verdict = "allowed" if decision.decision == "allow" else f"denied ({decision.reason})"
+            print(f"{decision.tool_name} {decision.args}: {verdict} by {decision.decided_by}")
+        if not reply.approvals:
+            print("no approval was asked for")
+        print("reply:", reply.text)
