@@ -163,6 +163,7 @@ class Chat(Namespace):
         personality_id: str | NotGiven = NOT_GIVEN,
         on_event: Optional[EventCallback] = None,
         timeout: Optional[float] = None,
+        detach: bool = False,
     ) -> TurnStream:
         """Send a message and iterate the events of the turn it starts, ``run_start`` to ``done``.
 
@@ -183,9 +184,15 @@ class Chat(Namespace):
             timeout: seconds the whole operation may take -- sending the
                 message (every attempt, and only the retries whose wait fits
                 in what is left), connecting the stream and waiting for the
-                end of the turn; then :class:`~ethos_sdk.APITimeoutError` is raised (the
-                turn keeps running on the server: :meth:`abort` stops it).
+                end of the turn; then :class:`~ethos_sdk.APITimeoutError` is raised and
+                the turn is stopped on the server (unless ``detach``).
                 ``None``: no limit.
+            detach: leave the turn running on the server when the ``with``
+                block is left early. By default leaving early -- Ctrl-C, an
+                exception, ``break``, ``close()``, the timeout -- stops it
+                (a pending tool approval is denied, then :meth:`abort` is
+                called, within a couple of seconds, and logged); see
+                :class:`~ethos_sdk.TurnStream`.
 
         Iterating raises :class:`~ethos_sdk.StreamError` as soon as the
         stream sees that the server restarted while the turn was in flight:
@@ -194,7 +201,7 @@ class Chat(Namespace):
         """
         return stream_turn(
             self._client, text, session_id=session_id, personality_id=personality_id,
-            on_event=on_event, timeout=timeout,
+            on_event=on_event, timeout=timeout, detach=detach,
         )
 
     def ask(
@@ -223,7 +230,10 @@ class Chat(Namespace):
         Raises:
             TurnError: the turn ended with an ``error`` event (``code`` says why).
             APITimeoutError: ``timeout`` seconds passed (send included) before
-                the turn ended.
+                the turn ended; the turn was then stopped on the server.
+
+        Leaving the call early (Ctrl-C, a timeout, ``on_event`` raising) stops
+        the turn on the server, as leaving a :meth:`stream` block does.
             StreamError: the server restarted while the turn was in flight, so
                 it was lost; send the message again on the same session.
         """
