@@ -190,6 +190,15 @@ class TurnStream(_Closing):
     In Jupyter a finished turn shows its reply as Markdown.
     """
 
+    session_id: str
+    """The session the turn runs on."""
+    turn_id: str
+    """The id ``chat.send`` gave the turn (``""`` while unknown)."""
+    _timer: Optional[threading.Timer]
+    _stream: Optional[EventStream]
+    _events: Iterator[StreamEvent]
+    _waiting_approval: Optional[str]
+
     def __init__(
         self,
         client: EthosClient,
@@ -253,18 +262,18 @@ class TurnStream(_Closing):
         self._client = client
         self._on_event = on_event
         self._timed_out = False
-        self._timer: Optional[threading.Timer] = None
-        self._stream: Optional[EventStream] = None
-        self._events: Iterator[StreamEvent] = iter(())
+        self._timer = None
+        self._stream = None
+        self._events = iter(())
         self._finished = False
         self._closed_by_caller = False  # close() or the with block, before the end
         self._lost: Optional[str] = None  # why the turn was lost to a server restart
         self._detached = bool(detach)  # leaving does not stop the turn on the server
         self._left = False  # the turn was left early, and stopping it was tried (once)
-        self._waiting_approval: Optional[str] = None  # an approval id the turn waits on
+        self._waiting_approval = None  # an approval id the turn waits on
         self._record = _TurnRecord()
-        self.turn_id: str = ""
-        self.session_id: str = session_id or ""
+        self.turn_id = ""
+        self.session_id = session_id or ""
         self.timeout = timeout
         self._deadline = None if timeout is None else time.monotonic() + timeout
         if timeout is not None:

@@ -231,11 +231,11 @@ class Chat(Namespace):
             TurnError: the turn ended with an ``error`` event (``code`` says why).
             APITimeoutError: ``timeout`` seconds passed (send included) before
                 the turn ended; the turn was then stopped on the server.
+            StreamError: the server restarted while the turn was in flight, so
+                it was lost; send the message again on the same session.
 
         Leaving the call early (Ctrl-C, a timeout, ``on_event`` raising) stops
         the turn on the server, as leaving a :meth:`stream` block does.
-            StreamError: the server restarted while the turn was in flight, so
-                it was lost; send the message again on the same session.
         """
         return ask(
             self._client, text, session_id=session_id, personality_id=personality_id,
