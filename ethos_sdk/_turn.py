@@ -163,7 +163,7 @@ class TurnStream(_Closing):
     or :meth:`close` -- the SDK stops the turn on the server: it denies the
     tool approval the turn waits on, if any, then calls
     ``client.chat.abort(session_id)``, once, giving it at most
-    :data:`ABORT_WITHIN` seconds, and logs that it did (logger ``ethos_sdk``,
+    two seconds, and logs that it did (logger ``ethos_sdk``,
     level INFO; ``ETHOS_LOG=info`` shows it). The exception that made you
     leave is raised as it was; a failed abort is only logged. A second
     Ctrl-C during the abort stops waiting for it at once. The same happens
@@ -502,7 +502,7 @@ class TurnStream(_Closing):
         """Stop reading the turn and free the connection; a turn still running is stopped on the server.
 
         Stopping it means denying the tool approval it waits on, if any, and
-        ``client.chat.abort(session_id)``, within :data:`ABORT_WITHIN` seconds
+        ``client.chat.abort(session_id)``, within two seconds
         (see the class documentation). After :meth:`detach`, or with
         ``detach=True``, the turn is left running. Safe to call twice: the
         turn is stopped once.
