@@ -586,8 +586,8 @@ class _TurnWaits:
             request=request, turn=turn,
         )
 
-    def deny_pending(self, reason: str) -> bool:
-        """Deny the approval the turn waits on, if any: best effort, within about 2 s, never raises.
+    def deny_pending(self, reason: str, within: float = 2.0) -> bool:
+        """Deny the approval the turn waits on, if any: best effort, within ``within`` s, never raises.
 
         True when a pending approval was denied.
         """
@@ -596,7 +596,7 @@ class _TurnWaits:
             return False
         request._sent = (None, reason, "sdk")
         try:
-            quick = self.client.with_options(timeout=2.0, max_retries=0, deadline=2.0)
+            quick = self.client.with_options(timeout=within, max_retries=0, deadline=within)
             quick.tools.deny(request.approval_id, self.client.client_id, reason=reason)
         except Exception as exc:  # noqa: BLE001 - best effort: the caller is already leaving the turn
             log.warning(

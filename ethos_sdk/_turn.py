@@ -25,10 +25,13 @@ the real server:
 
 from __future__ import annotations
 
+import itertools
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from ._hitl import (
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, PauseRequest, Question, QuestionAnswer, QuestionPolicy,
@@ -43,9 +46,16 @@ from .types.tools import ApprovalScope
 if TYPE_CHECKING:
     from ._client import EthosClient
 
-__all__ = ["TurnStream", "TurnResult", "ToolCall", "TurnUsage", "stream_turn", "ask"]
+__all__ = ["TurnStream", "TurnResult", "ToolCall", "TurnUsage", "stream_turn", "ask", "ABORT_WITHIN"]
 
 EventCallback = Callable[[StreamEvent], Any]
+
+log = logging.getLogger("ethos_sdk")
+
+ABORT_WITHIN = 2.0
+"""Seconds a turn left early gets to be stopped on the server: denying its pending
+tool approval, if any, and ``chat.abort``, retries included. Past it the SDK gives up
+(and logs it): leaving never waits longer than this for the server."""
 
 
 @dataclass
@@ -151,10 +161,30 @@ class TurnStream(_Closing):
     """The events of one turn, from its ``run_start`` to its ``done`` or ``error``, then it stops.
 
     Created by ``client.chat.stream(...)``, which has already sent the message
-    when it returns. ``session_id`` and ``turn_id`` say where the turn runs.
-    Use it in a ``with`` block, or iterate it to the end, to free the
-    connection; :meth:`close` stops it early (it does not abort the turn on
-    the server: ``client.chat.abort(session_id)`` does).
+    when it returns, or by ``client.chat.follow(session_id)``, which joins the
+    turn running on a session. ``session_id`` and ``turn_id`` say where the
+    turn runs. Use it in a ``with`` block::
+
+        with client.chat.stream("Summarise this repo") as turn:
+            for text in turn.text_stream:
+                print(text, end="", flush=True)
+
+    **Leaving a turn stops it.** When the ``with`` block is left before the
+    turn ended -- Ctrl-C (``KeyboardInterrupt``), any exception, ``break``,
+    or :meth:`close` -- the SDK stops the turn on the server: it denies the
+    tool approval the turn waits on, if any, then calls
+    ``client.chat.abort(session_id)``, once, giving it at most
+    two seconds, and logs that it did (logger ``ethos_sdk``,
+    level INFO; ``ETHOS_LOG=info`` shows it). The exception that made you
+    leave is raised as it was; a failed abort is only logged. A second
+    Ctrl-C during the abort stops waiting for it at once. The same happens
+    when iterating raises (an interrupt while waiting for the next event, a
+    ``timeout``), even without a ``with`` block. To leave the turn running
+    instead, call :meth:`detach` (or pass ``detach=True`` to
+    ``client.chat.stream``); ``client.chat.follow(session_id)`` joins it
+    again later. A :class:`~ethos_sdk.TurnPaused` error (a tool approval or a
+    question waiting for a person) is not a way of leaving: it hands you the
+    live turn, which is neither stopped nor closed.
 
     Raises (while iterating): :class:`~ethos_sdk.APITimeoutError` when
     ``timeout`` seconds pass before the turn ends (counted from the call that
@@ -172,8 +202,17 @@ class TurnStream(_Closing):
     While and after iterating, :attr:`text` holds the reply and :attr:`state`
     says how far the turn got; :meth:`result` returns the same
     :class:`TurnResult` as ``client.chat.ask`` (reading the rest of the turn
-    first if needed). In Jupyter a finished turn shows its reply as Markdown.
+    first if needed), and :attr:`final` the same once the turn is over.
+    In Jupyter a finished turn shows its reply as Markdown.
     """
+
+    session_id: str
+    """The session the turn runs on."""
+    turn_id: str
+    """The id ``chat.send`` gave the turn (``""`` while unknown)."""
+    _timer: Optional[threading.Timer]
+    _stream: Optional[EventStream]
+    _events: Iterator[StreamEvent]
 
     def __init__(
         self,
@@ -188,37 +227,17 @@ class TurnStream(_Closing):
         send_options: Optional[Dict[str, Any]] = None,
         on_approval: Optional[ApprovalPolicy] = None,
         on_question: Optional[QuestionPolicy] = None,
+        detach: bool = False,
     ) -> None:
-        self._client = client
         self._waits = _TurnWaits(client, on_approval, on_question)  # checks the policies before sending
-        self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
-        self._denied_on_giving_up = False
-        self._on_event = on_event
-        self._timed_out = False
-        self._timer: Optional[threading.Timer] = None
-        self._stream: Optional[EventStream] = None
-        self._finished = False
-        self._closed_by_caller = False  # close() or the with block, before the end
-        self._lost: Optional[str] = None  # why the turn was lost to a server restart
-        self._record = _TurnRecord()
-        self.turn_id: str = ""
-        self.session_id: str = session_id or ""
+        self._prepare(client, session_id, on_event, timeout, detach)
         send: Dict[str, Any] = dict(send_options or {})
         if not isinstance(personality_id, NotGiven):
             send["personality_id"] = personality_id
-        self.timeout = timeout
-        deadline = None if timeout is None else time.monotonic() + timeout
-        if timeout is not None:
-            self._timer = threading.Timer(timeout, self._time_out)
-            self._timer.daemon = True
-            self._timer.start()
-
-        def left() -> float:  # what the deadline leaves for one step (never 0: that means "no wait")
-            return DEFAULT_CONNECT_TIMEOUT if deadline is None else max(0.001, deadline - time.monotonic())
-
+        left = self._left_for_a_step
         if timeout is not None:
             send.setdefault("timeout", left())
-            client = client.chat._ending_by(deadline)  # chat.send below, retries included, ends in time
+            client = client.chat._ending_by(self._deadline)  # chat.send below, retries included, ends in time
         try:
             if session_id is None:
                 receipt = client.chat.send(text, **send)
@@ -237,18 +256,58 @@ class TurnStream(_Closing):
                 raise self._timeout_error()
         except APITimeoutError as exc:
             self._release()  # the server never ends a stream: an unused one must be closed here
-            if deadline is not None and (self._timed_out or time.monotonic() >= deadline - 0.05):
+            self._leave(_why(exc))  # only when the send went through: turn_id is set
+            if self._deadline is not None and (self._timed_out or time.monotonic() >= self._deadline - 0.05):
                 raise self._timeout_error() from exc
             raise  # a step timed out on its own, shorter limit (the stream's connect): say that one
         except BaseException as exc:
             self._release()
+            self._leave(_why(exc))
             if self._timed_out:
                 raise self._timeout_error() from exc
             raise
         self._events = self._follow(self._stream)
 
+    def _prepare(
+        self,
+        client: EthosClient,
+        session_id: Optional[str],
+        on_event: Optional[EventCallback],
+        timeout: Optional[float],
+        detach: bool,
+    ) -> None:
+        """Set up what every turn stream has, whether it sends the message or joins a turn."""
+        self._client = client
+        self._on_event = on_event
+        self._timed_out = False
+        self._timer = None
+        self._stream = None
+        self._events = iter(())
+        self._finished = False
+        self._closed_by_caller = False  # close() or the with block, before the end
+        self._lost: Optional[str] = None  # why the turn was lost to a server restart
+        self._detached = bool(detach)  # leaving does not stop the turn on the server
+        self._left = False  # the turn was left early, and stopping it was tried (once)
+        self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
+        self._denied_on_giving_up = False
+        self._record = _TurnRecord()
+        self.turn_id = ""
+        self.session_id = session_id or ""
+        self.timeout = timeout
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        if timeout is not None:
+            self._timer = threading.Timer(timeout, self._time_out)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _left_for_a_step(self) -> float:
+        """What the deadline leaves for one step (never 0: that means "no wait")."""
+        if self._deadline is None:
+            return DEFAULT_CONNECT_TIMEOUT
+        return max(0.001, self._deadline - time.monotonic())
+
     def _open_stream(
-        self, session_id: str, since: Optional[str], idle_timeout: float, connect_timeout: float
+        self, session_id: str, since: Optional[str | int], idle_timeout: float, connect_timeout: float
     ) -> EventStream:
         stream = EventStream(
             self._client, session_id, since=since, idle_timeout=idle_timeout,
@@ -274,25 +333,30 @@ class TurnStream(_Closing):
     def _time_out(self) -> None:
         self._timed_out = True
         self._waited_on = self._waits.pending
-        self._denied_on_giving_up = self._waits.deny_pending(
-            f"the script stopped waiting for the turn after its timeout of {self.timeout} s"
-        )
+        if not self._detached:  # a detached turn's approval is left to whoever answers it
+            self._denied_on_giving_up = self._waits.deny_pending(
+                f"the script stopped waiting for the turn after its timeout of {self.timeout} s"
+            )
         if self._stream is not None:
             self._stream.close()
 
     def _timeout_error(self) -> APITimeoutError:
+        if self._detached or not self.turn_id:
+            what = "it may still be running (client.chat.abort stops it)"
+        else:
+            what = "it was stopped with client.chat.abort (detach=True leaves a turn running)"
         return APITimeoutError(
             f"the turn on session {self.session_id or '(new)'} did not end within "
-            f"{self.timeout} s{self._waits.waiting_on(self._waited_on, self._denied_on_giving_up)}; "
-            "it may still be running "
-            "(client.chat.abort stops it)",
+            f"{self.timeout} s{self._waits.waiting_on(self._waited_on, self._denied_on_giving_up)}; {what}",
             request_id=self.turn_id or None,
         )
 
-    def _follow(self, stream: EventStream) -> Iterator[StreamEvent]:
+    def _follow(self, stream: Optional[EventStream], before: Sequence[StreamEvent] = ()) -> Iterator[StreamEvent]:
+        """The turn's events: ``before`` (already read from the server's buffer), then ``stream``."""
         started = False
+        source: Iterator[StreamEvent] = itertools.chain(before, stream if stream is not None else ())
         try:
-            for event in stream:
+            for event in source:
                 kind = event.get("type")
                 if not started:
                     if kind != "run_start":
@@ -313,8 +377,14 @@ class TurnStream(_Closing):
         return self
 
     def __next__(self) -> StreamEvent:
-        event = self._record.add(next(self._events))
-        paused = self._waits.see(event, self)
+        try:
+            event = self._record.add(next(self._events))
+            paused = self._waits.see(event, self)
+        except (StopIteration, TurnPaused):
+            raise  # the end, or a pause handed to the caller with the turn still live
+        except BaseException as exc:
+            self._leave(_why(exc))  # Ctrl-C while waiting or prompting, a timeout, on_event raising...
+            raise
         if paused is not None:
             raise paused  # the generator is untouched: the caller may go on following the turn
         return event
@@ -371,19 +441,24 @@ class TurnStream(_Closing):
             )
         return pending
 
-    def _deny_pending(self, reason: str) -> None:
-        """Deny the approval the turn waits on, if any (best effort, within about 2 s; logs, never raises).
+    def _deny_pending(self, reason: str, within: float = 2.0) -> None:
+        """Deny the approval the turn waits on, if any (best effort, within ``within`` s; logs, never raises).
 
         Called whenever the SDK gives up on the turn: the server neither times
         approvals out nor ends them on ``chat.abort``, so an unanswered one
         would keep the turn parked (and run the tool if approved later).
         """
-        self._waits.deny_pending(reason)
+        self._waits.deny_pending(reason, within)
 
     @property
     def finished(self) -> bool:
         """True once ``done`` or ``error`` was delivered."""
         return self._finished
+
+    @property
+    def detached(self) -> bool:
+        """True when leaving this iterator early leaves the turn running (see :meth:`detach`)."""
+        return self._detached
 
     @property
     def state(self) -> str:
@@ -393,8 +468,10 @@ class TurnStream(_Closing):
         event), ``"failed"`` (an ``error`` event), ``"timed out"`` (``timeout``
         passed first), ``"lost"`` (the server restarted while the turn was in
         flight: the turn will never finish, and iterating raised
-        :class:`~ethos_sdk.StreamError`) or ``"closed"`` (stopped early by
-        :meth:`close` or the ``with`` block, without seeing the end).
+        :class:`~ethos_sdk.StreamError`), ``"closed"`` (left early, by
+        :meth:`close`, the ``with`` block or an error, without seeing the end:
+        the SDK stopped the turn on the server) or ``"detached"`` (left early
+        with the turn still running on the server, see :meth:`detach`).
         """
         end = self._record.end
         if end is not None:
@@ -404,7 +481,7 @@ class TurnStream(_Closing):
         if self._timed_out:
             return "timed out"
         if self._stream is None or self._stream.closed:
-            return "closed"
+            return "detached" if self._detached else "closed"
         return "running"
 
     @property
@@ -418,13 +495,57 @@ class TurnStream(_Closing):
         """
         return self._record.text()
 
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The reply as it comes: an iterator of the text of each ``text_delta`` event, nothing else.
+
+        ::
+
+            with client.chat.stream("Write a haiku") as turn:
+                for text in turn.text_stream:
+                    print(text, end="", flush=True)
+
+        It reads the same iterator as ``for event in turn`` (the other events
+        are read too: they go to ``on_event`` and into :meth:`result`, and are
+        not given to anyone else), so after it ``"".join`` of what it gave is
+        the turn's :attr:`text`, and ``turn.result()`` returns at once. Each
+        access gives a new iterator that carries on where reading stopped.
+        """
+        return (event["text"] for event in self if event["type"] == "text_delta")
+
+    @property
+    def thinking_stream(self) -> Iterator[str]:
+        """The model's reasoning as it comes: the text of each ``thinking_delta`` event, nothing else.
+
+        Only models and providers that expose their reasoning send these
+        events (many send none, and then this iterator gives nothing). Like
+        :attr:`text_stream` it reads the turn's events: the reply's text is
+        not lost (:attr:`text` and :meth:`result` hold it), but it is not
+        yielded here.
+        """
+        return (event["thinking"] for event in self if event["type"] == "thinking_delta")
+
+    @property
+    def final(self) -> Optional[TurnResult]:
+        """The :class:`TurnResult` once the turn ended with ``done``; ``None`` before that.
+
+        Unlike :meth:`result` it never waits and never raises: a turn that
+        failed, was lost or is still running has ``None`` here (:attr:`state`
+        says which).
+        """
+        end = self._record.end
+        if end is None or end["type"] != "done":
+            return None
+        return self._record.result(self.session_id, self.turn_id, self._waits)
+
     def result(self) -> TurnResult:
         """The turn as a :class:`TurnResult`, the same one ``client.chat.ask`` returns.
 
         Called before the turn ended, it first reads the rest of the turn (the
         events still go to ``on_event``, but are not yielded to you) and frees
         the connection. Called again, it returns an equal result without
-        reading anything.
+        reading anything. Interrupted (Ctrl-C) while it waits, it stops the
+        turn, as leaving a ``with`` block does.
 
         Raises:
             TurnError: the turn ended with an ``error`` event (``code`` says why).
@@ -454,10 +575,16 @@ class TurnStream(_Closing):
         if end is None and self._timed_out:
             raise self._timeout_error()
         if end is None and self._closed_by_caller:
+            how = (
+                "it was detached, and the turn goes on without it: client.chat.follow"
+                f"({self.session_id!r}) joins it again"
+                if self._detached
+                else "its iterator was closed before the turn ended, which stopped the turn "
+                "(read it to the end, or call result() before closing it)"
+            )
             raise StreamError(
                 f"the turn {self.turn_id or '(unsent)'} on session {self.session_id or '(new)'} "
-                "has no result: its iterator was closed before the turn ended "
-                "(read it to the end, or call result() before closing it)"
+                f"has no result: {how}"
             )
         if end is None:
             raise StreamError(f"the event stream of session {self.session_id} stopped before the turn ended")
@@ -471,10 +598,73 @@ class TurnStream(_Closing):
         return self.text if self.state == "done" else None
 
     def close(self) -> None:
-        """Stop reading the turn and free the connection."""
+        """Stop reading the turn and free the connection; a turn still running is stopped on the server.
+
+        Stopping it means denying the tool approval it waits on, if any, and
+        ``client.chat.abort(session_id)``, within two seconds
+        (see the class documentation). After :meth:`detach`, or with
+        ``detach=True``, the turn is left running. Safe to call twice: the
+        turn is stopped once.
+        """
+        self._stop("close() was called")
+
+    def detach(self) -> None:
+        """Stop following the turn and leave it running on the server.
+
+        The connection is freed at once; the turn goes on and keeps its
+        events in the server's buffer, so ``client.chat.follow(session_id)``
+        joins it again (from this or another process) and returns its result.
+        Call it inside the ``with`` block before you leave it, or instead of
+        :meth:`close`.
+        """
+        self._detached = True
         if not self._finished:
             self._closed_by_caller = True
         self._release()
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        if isinstance(exc, TurnPaused):
+            return  # the caller gets the live turn: nothing is stopped, nothing closed
+        self._stop("the with block was left" if exc is None else _why(exc))
+
+    def _stop(self, why: str) -> None:
+        if not self._finished:
+            self._closed_by_caller = True
+        self._release()
+        self._leave(why)
+
+    def _leave(self, why: str) -> None:
+        """The caller left the turn before it ended: stop it on the server, once, within ABORT_WITHIN s.
+
+        Not for a detached turn, one that ended or was lost, nor one whose
+        ``chat.send`` never answered (there is no known turn to stop). Errors
+        are logged, never raised; a second Ctrl-C during it is raised at once.
+        """
+        if self._left or self._finished or self._detached or self._lost is not None or not self.turn_id:
+            return
+        self._left = True
+        started = time.monotonic()
+        self._deny_pending(f"the client stopped the turn ({why})", ABORT_WITHIN / 2)
+        try:
+            left = max(0.25, ABORT_WITHIN - (time.monotonic() - started))
+            client = self._client.chat._ending_by(time.monotonic() + left)
+            client.chat.abort(self.session_id, timeout=left)
+        except Exception as exc:  # never hide why the caller left
+            log.warning(
+                "turn %s on session %s was left early (%s) but chat.abort failed (%s): it may still be "
+                "running; client.chat.abort(%r) stops it", self.turn_id, self.session_id, why, exc, self.session_id,
+            )
+            return
+        log.info(
+            "turn %s on session %s was left early (%s): stopped it with chat.abort in %.2f s "
+            "(detach=True or turn.detach() leaves a turn running)",
+            self.turn_id, self.session_id, why, time.monotonic() - started,
+        )
 
     def _release(self) -> None:
         """Free the connection and the timer (the turn ended, failed, or was never followed)."""
@@ -482,6 +672,15 @@ class TurnStream(_Closing):
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
+
+
+def _why(exc: BaseException) -> str:
+    """How a log line names the exception that made the caller leave a turn."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (KeyboardInterrupt)"
+    if isinstance(exc, APITimeoutError):
+        return "its timeout passed"
+    return f"{type(exc).__name__} raised"
 
 
 def stream_turn(
@@ -496,12 +695,13 @@ def stream_turn(
     send_options: Optional[Dict[str, Any]] = None,
     on_approval: Optional[ApprovalPolicy] = None,
     on_question: Optional[QuestionPolicy] = None,
+    detach: bool = False,
 ) -> TurnStream:
     """Send ``text`` and return the iterator of that turn's events (see :class:`TurnStream`)."""
     return TurnStream(
         client, text, session_id=session_id, personality_id=personality_id,
         on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
-        on_approval=on_approval, on_question=on_question,
+        on_approval=on_approval, on_question=on_question, detach=detach,
     )
 
 
@@ -525,6 +725,8 @@ def ask(
     raises what that raises. A request nobody answers (no ``on_approval`` /
     ``on_question``) raises :class:`~ethos_sdk.TurnPaused` at once, which hands
     the turn over still following: the stream is not closed.
+    Leaving it early (Ctrl-C, a timeout) stops the
+    turn on the server, as leaving a ``TurnStream``'s ``with`` block does.
     """
     turn = stream_turn(
         client, text, session_id=session_id, personality_id=personality_id,

@@ -26,14 +26,18 @@ def done(seq: int, text: str, trace: str = "1") -> bytes:
 
 
 class Chat:
-    """A chat.send endpoint that records each call and signals when it was made."""
+    """A chat.send endpoint that records each call and signals when it was made (chat.abort is recorded apart)."""
 
     def __init__(self, answer: Tuple[str, Any] = ("200 OK", {"sessionId": "sess-1", "turnId": "turn-1"})) -> None:
         self.sent = threading.Event()
         self.bodies: List[Any] = []
+        self.aborts: List[Any] = []
         self.answer = answer
 
     def __call__(self, request: Received, body: bytes) -> Tuple[str, bytes]:
+        if request.path == "/rpc/chat/abort":  # a turn left early is stopped
+            self.aborts.append(json.loads(body))
+            return "200 OK", b'{"json":{"ok":true}}'
         assert request.path == "/rpc/chat/send"
         self.bodies.append(json.loads(body))
         self.sent.set()
@@ -130,9 +134,10 @@ def test_failed_send_closes_the_open_stream() -> None:
         assert server.hung_up == 1
 
 
-def test_timeout_raises_and_closes(server: SSEServer) -> None:
+def test_timeout_raises_and_closes(server: SSEServer, chat: Chat) -> None:
     server.add(Script([meta(), run_start(1), delta(2, "slow"), HOLD]))
-    with pytest.raises(APITimeoutError):
+    with pytest.raises(APITimeoutError, match="it was stopped"):
         client_for(server).chat.ask("x", timeout=0.5)
+    assert [body["json"] for body in chat.aborts] == [{"sessionId": "sess-1"}]  # the turn is not left running
     server.stop()
     assert server.hung_up == 1

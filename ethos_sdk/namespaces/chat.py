@@ -179,6 +179,7 @@ class Chat(Namespace):
         files: Optional[Sequence[FileInput]] = None,
         on_approval: Optional[ApprovalPolicy] = None,
         on_question: Optional[QuestionPolicy] = None,
+        detach: bool = False,
     ) -> TurnStream:
         """Send a message and iterate the events of the turn it starts, ``run_start`` to ``done``.
 
@@ -199,11 +200,11 @@ class Chat(Namespace):
             timeout: seconds the whole operation may take -- sending the
                 message (every attempt, and only the retries whose wait fits
                 in what is left), connecting the stream and waiting for the
-                end of the turn; then :class:`~ethos_sdk.APITimeoutError` is raised (the
-                turn keeps running on the server: :meth:`abort` stops it).
-                ``None``: no limit. A turn that waits on an approval when the
-                time is up has it denied first (the server would keep it
+                end of the turn; then :class:`~ethos_sdk.APITimeoutError` is raised and
+                the turn is stopped on the server (unless ``detach``): an
+                approval it waits on is denied first (the server would keep it
                 parked), and the error says what it was waiting for.
+                ``None``: no limit.
             on_approval: who allows the tool calls that need approval:
                 ``"approve"`` (scope ``once``), ``"deny"``, ``"prompt"`` (asks
                 with ``input()``, in a terminal or a notebook), or a function
@@ -227,6 +228,12 @@ class Chat(Namespace):
             files: files or images to send with the message, as for
                 :meth:`send` (read, and checked against the server's limits,
                 before anything is sent).
+            detach: leave the turn running on the server when the ``with``
+                block is left early. By default leaving early -- Ctrl-C, an
+                exception, ``break``, ``close()``, the timeout -- stops it
+                (a pending tool approval is denied, then :meth:`abort` is
+                called, within a couple of seconds, and logged); see
+                :class:`~ethos_sdk.TurnStream`.
 
         Iterating raises :class:`~ethos_sdk.StreamError` as soon as the
         stream sees that the server restarted while the turn was in flight:
@@ -236,7 +243,7 @@ class Chat(Namespace):
         return stream_turn(
             self._client, text, session_id=session_id, personality_id=personality_id,
             on_event=on_event, timeout=timeout, send_options=_with_files(files),
-            on_approval=on_approval, on_question=on_question,
+            on_approval=on_approval, on_question=on_question, detach=detach,
         )
 
     def ask(
@@ -284,9 +291,12 @@ class Chat(Namespace):
                 the web cookie). ``e.turn`` goes on as above.
             TurnError: the turn ended with an ``error`` event (``code`` says why).
             APITimeoutError: ``timeout`` seconds passed (send included) before
-                the turn ended.
+                the turn ended; the turn was then stopped on the server.
             StreamError: the server restarted while the turn was in flight, so
                 it was lost; send the message again on the same session.
+
+        Leaving the call early (Ctrl-C, a timeout, ``on_event`` raising) stops
+        the turn on the server, as leaving a :meth:`stream` block does.
         """
         return ask(
             self._client, text, session_id=session_id, personality_id=personality_id,
