@@ -649,7 +649,8 @@ class TurnStream(_Closing):
             return
         self._left = True
         started = time.monotonic()
-        self._deny_pending(f"the client stopped the turn ({why})", ABORT_WITHIN / 2)
+        if not self._timed_out:  # a timeout tried once already, and its message says how that went
+            self._deny_pending(f"the client stopped the turn ({why})", ABORT_WITHIN / 2)
         try:
             left = max(0.25, ABORT_WITHIN - (time.monotonic() - started))
             client = self._client.chat._ending_by(time.monotonic() + left)
