@@ -38,15 +38,18 @@ from ._hitl import (
     _TurnWaits,
 )
 from ._types import NOT_GIVEN, NotGiven
-from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnPaused
-from .stream import DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, EventStream, StreamRestart, _Closing
+from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused
+from .stream import (
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing,
+    read_last_turn,
+)
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
 from .types.tools import ApprovalScope
 
 if TYPE_CHECKING:
     from ._client import EthosClient
 
-__all__ = ["TurnStream", "TurnResult", "ToolCall", "TurnUsage", "stream_turn", "ask", "ABORT_WITHIN"]
+__all__ = ["TurnStream", "TurnResult", "ToolCall", "TurnUsage", "stream_turn", "ask", "follow", "ABORT_WITHIN"]
 
 EventCallback = Callable[[StreamEvent], Any]
 
@@ -268,6 +271,46 @@ class TurnStream(_Closing):
             raise
         self._events = self._follow(self._stream)
 
+    @classmethod
+    def _join(
+        cls,
+        client: EthosClient,
+        session_id: str,
+        *,
+        on_event: Optional[EventCallback] = None,
+        timeout: Optional[float] = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        on_approval: Optional[ApprovalPolicy] = None,
+        on_question: Optional[QuestionPolicy] = None,
+        detach: bool = False,
+    ) -> TurnStream:
+        """The turn running on ``session_id``, or the last one there, from the server's buffer (see ``follow``)."""
+        self = cls.__new__(cls)
+        self._waits = _TurnWaits(client, on_approval, on_question)
+        self._prepare(client, session_id, on_event, timeout, detach)
+        self._joined = True
+        try:
+            before, last_seq, seen = read_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
+        except BaseException:
+            self._release()  # nothing joined yet: there is no turn of ours to stop
+            raise
+        if not before:
+            self._release()
+            raise _no_turn(session_id, seen)
+        if before[-1]["type"] in TURN_END_TYPES:
+            self._known_end = before[-1]
+        try:
+            if self._known_end is None:  # still running: go on after the last event read
+                self._stream = self._open_stream(session_id, last_seq, idle_timeout, self._left_for_a_step())
+            if self._timed_out:
+                raise self._timeout_error()
+        except BaseException as exc:
+            self._release()
+            self._leave(_why(exc))
+            raise
+        self._events = self._follow(self._stream, before)
+        return self
+
     def _prepare(
         self,
         client: EthosClient,
@@ -290,6 +333,8 @@ class TurnStream(_Closing):
         self._left = False  # the turn was left early, and stopping it was tried (once)
         self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
         self._denied_on_giving_up = False
+        self._joined = False  # joined with chat.follow: no turn id, but a turn to stop all the same
+        self._known_end: Optional[StreamEvent] = None  # a joined turn that had ended: its end, read or not
         self._record = _TurnRecord()
         self.turn_id = ""
         self.session_id = session_id or ""
@@ -341,7 +386,7 @@ class TurnStream(_Closing):
             self._stream.close()
 
     def _timeout_error(self) -> APITimeoutError:
-        if self._detached or not self.turn_id:
+        if self._detached or not (self.turn_id or self._joined):
             what = "it may still be running (client.chat.abort stops it)"
         else:
             what = "it was stopped with client.chat.abort (detach=True leaves a turn running)"
@@ -473,7 +518,7 @@ class TurnStream(_Closing):
         the SDK stopped the turn on the server) or ``"detached"`` (left early
         with the turn still running on the server, see :meth:`detach`).
         """
-        end = self._record.end
+        end = self._record.end or self._known_end
         if end is not None:
             return "done" if end["type"] == "done" else "failed"
         if self._lost is not None:
@@ -583,7 +628,7 @@ class TurnStream(_Closing):
                 "(read it to the end, or call result() before closing it)"
             )
             raise StreamError(
-                f"the turn {self.turn_id or '(unsent)'} on session {self.session_id or '(new)'} "
+                f"the turn {self.turn_id or ('(joined)' if self._joined else '(unsent)')} on session {self.session_id or '(new)'} "
                 f"has no result: {how}"
             )
         if end is None:
@@ -645,7 +690,9 @@ class TurnStream(_Closing):
         ``chat.send`` never answered (there is no known turn to stop). Errors
         are logged, never raised; a second Ctrl-C during it is raised at once.
         """
-        if self._left or self._finished or self._detached or self._lost is not None or not self.turn_id:
+        if self._left or self._finished or self._detached or self._lost is not None:
+            return
+        if not self.turn_id and not self._joined:
             return
         self._left = True
         started = time.monotonic()
@@ -673,6 +720,21 @@ class TurnStream(_Closing):
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
+
+
+def _no_turn(session_id: str, seen: bool) -> TurnNotFoundError:
+    what = (
+        f"holds only the end of a turn whose start is no longer in it (it keeps the last {SERVER_BUFFER} events)"
+        if seen else
+        "is empty: no turn ran on it lately (the server drops the buffer five minutes after the last "
+        "subscriber left, and at a restart)"
+    )
+    return TurnNotFoundError(
+        f"client.chat.follow({session_id!r}): the server's event buffer of the session {what}; "
+        f"client.sessions.get({session_id!r})['messages'] has the saved conversation, and "
+        "client.chat.stream(text, session_id=...) starts a new turn",
+        session_id=session_id,
+    )
 
 
 def _why(exc: BaseException) -> str:
@@ -746,5 +808,23 @@ def ask(
     return result
 
 
-# The methods ``client.chat.stream`` and ``client.chat.ask`` (ethos_sdk/namespaces/chat.py)
-# delegate to ``stream_turn`` and ``ask`` above.
+def follow(
+    client: EthosClient,
+    session_id: str,
+    *,
+    on_event: Optional[EventCallback] = None,
+    timeout: Optional[float] = None,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    on_approval: Optional[ApprovalPolicy] = None,
+    on_question: Optional[QuestionPolicy] = None,
+    detach: bool = False,
+) -> TurnStream:
+    """Join the turn running on ``session_id`` (or the last one there); see ``client.chat.follow``."""
+    return TurnStream._join(
+        client, session_id, on_event=on_event, timeout=timeout, idle_timeout=idle_timeout,
+        on_approval=on_approval, on_question=on_question, detach=detach,
+    )
+
+
+# The methods ``client.chat.stream``, ``client.chat.ask`` and ``client.chat.follow`` (ethos_sdk/namespaces/chat.py)
+# delegate to ``stream_turn``, ``ask`` and ``follow`` above.

@@ -13,6 +13,7 @@ The tree:
     |- UnexpectedResponseError       a 2xx answer that is not the oRPC envelope
     |- ResponseTooLargeError         an answer or one event larger than the client's limit
     |- StreamError                   the event stream broke in a way a reconnect cannot mend
+    |- TurnNotFoundError             ``chat.follow`` found no turn in the session's event buffer
     |- TurnError                     an agent turn ended with an ``error`` event
     |  `- TurnPaused                 the turn waits for a person (it goes on running)
     |     |- ApprovalRequired        a tool call waits for approval
@@ -48,9 +49,11 @@ __all__ = [
     "ClientClosedError",
     "APIConnectionError",
     "APITimeoutError",
+    "WaitTimeoutError",
     "UnexpectedResponseError",
     "ResponseTooLargeError",
     "StreamError",
+    "TurnNotFoundError",
     "TurnError",
     "TurnPaused",
     "ApprovalRequired",
@@ -249,6 +252,21 @@ class ResponseTooLargeError(EthosError):
 
 class StreamError(EthosError):
     """The event stream failed in a way reconnecting cannot fix (wrong content type, bad URL)."""
+
+
+class TurnNotFoundError(EthosError):
+    """``client.chat.follow(session_id)`` found no turn to join on the session.
+
+    The server keeps a session's last 1000 events in memory only: it drops
+    them five minutes after the last subscriber left, and at a restart.
+    What the conversation saved is still in ``client.sessions.get(session_id)``;
+    ``session_id`` says which session was asked for.
+    """
+
+    def __init__(self, message: str, *, session_id: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.session_id = session_id
 
 
 class TurnError(EthosError):

@@ -153,6 +153,16 @@ documentation). Never more than ``idle_timeout``.
 SERVER_BUFFER = 1000
 """How many events of a session the server keeps for replay."""
 
+BUFFER_QUIET = 0.25
+"""Seconds of silence after which :func:`read_last_turn` takes the server's replay to be over.
+
+The server writes its whole replay at once, right after ``stream_meta``; the
+first replayed event may take up to :data:`REPLAY_WAIT`."""
+
+BUFFER_READ_AT_MOST = REPLAY_WAIT
+"""Seconds :func:`read_last_turn` reads at most once events flow: a turn that is
+streaming may never fall silent, and by then the replay has long been read."""
+
 _NOT_FOUND_RECHECKS = (0.25, 0.75, None)  # seconds before asking again; None: raise
 _RING = 1024  # fingerprints kept: at least SERVER_BUFFER, a power of two
 _MASK = _RING - 1
@@ -834,6 +844,8 @@ class EventStream(_ReconnectingStream):
         malformed_count: frames skipped because their data was not an event.
     """
 
+    _not_found_hint = ", or pass check_session=False to follow a session that is about to be created"
+
     def __init__(
         self,
         client: EthosClient,
@@ -983,8 +995,7 @@ class EventStream(_ReconnectingStream):
                     continue
                 raise NotFoundError(
                     f"session {self.session_id!r} does not exist, so its event stream would stay "
-                    "silent forever; check the id (client.sessions.list shows yours), or pass "
-                    "check_session=False to follow a session that is about to be created",
+                    f"silent forever; check the id (client.sessions.list shows yours){self._not_found_hint}",
                     status=exc.status,
                     code=exc.code,
                     request_id=exc.request_id,
@@ -1346,6 +1357,59 @@ class EventStream(_ReconnectingStream):
             "a JSON object with a \"type\"",
             self.session_id, seq if seq is not None else "none", size,
         )
+
+
+class _BufferReader(EventStream):
+    """An :class:`EventStream` from the start of the server's buffer that ends at the first silence."""
+
+    _not_found_hint = ""
+
+    def __init__(self, client: EthosClient, session_id: str, connect_timeout: float) -> None:
+        super().__init__(client, session_id, idle_timeout=REPLAY_WAIT, connect_timeout=connect_timeout)
+
+    def _idle_while_checking(self, conn: _Connection) -> bool:
+        if conn.mode != _NORMAL:
+            return super()._idle_while_checking(conn)
+        self._closed = True  # silence: the replay is over, and nothing new happens
+        return False
+
+
+def read_last_turn(
+    client: EthosClient,
+    session_id: str,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    deadline: Optional[float] = None,
+) -> Tuple[List[StreamEvent], Optional[int], bool]:
+    """What the server's buffer holds of the session's last turn: its events from its ``run_start``.
+
+    Returns those events (empty when the buffer holds no ``run_start``), the
+    id of the last event read (to go on from with ``since=``), and whether the
+    buffer held any event at all. Reads the replay until the stream falls
+    silent for :data:`BUFFER_QUIET` s, or for :data:`BUFFER_READ_AT_MOST` s
+    after a connection's first event while a turn streams, or until
+    ``deadline`` (a ``time.monotonic()`` value). Raises :class:`~ethos_sdk.NotFoundError` for an
+    unknown session, and the stream's errors.
+    """
+    kept: List[StreamEvent] = []
+    seen = False
+    with _BufferReader(client, session_id, connect_timeout) as reader:
+        until: Optional[float] = None
+        connection = -1
+        for event in reader:
+            seen = True
+            if event["type"] == "run_start":
+                kept = [event]
+            elif kept:
+                kept.append(event)
+            now = time.monotonic()
+            if connection != reader.reconnects:  # each connection replays what is left, at once
+                connection, until = reader.reconnects, now + BUFFER_READ_AT_MOST
+            elif until is not None and now >= until:
+                break
+            if deadline is not None and now >= deadline:
+                break
+            _set_read_timeout(reader._response, BUFFER_QUIET)
+        return kept, reader.last_seq, seen
 
 
 def _parse_id(value: Optional[str]) -> Optional[int]:

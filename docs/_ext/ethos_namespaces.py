@@ -52,7 +52,7 @@ def _underline(title: str, char: str) -> str:
     return f"{title}\n{char * len(title)}\n"
 
 
-_BY_USE = {"ethos_sdk.namespaces.chat.Chat": ["ask", "stream", "send", "steer", "abort"]}
+_BY_USE = {"ethos_sdk.namespaces.chat.Chat": ["ask", "stream", "follow", "send", "steer", "abort"]}
 """Namespaces whose methods are listed most used first rather than in source order."""
 
 

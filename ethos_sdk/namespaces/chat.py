@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, cast
 
 from .._hitl import ApprovalPolicy, QuestionPolicy
-from .._turn import EventCallback, TurnResult, TurnStream, ask, stream_turn
+from .._turn import EventCallback, TurnResult, TurnStream, ask, follow, stream_turn
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
 
@@ -302,6 +302,63 @@ class Chat(Namespace):
             self._client, text, session_id=session_id, personality_id=personality_id,
             on_event=on_event, timeout=timeout, send_options=_with_files(files),
             on_approval=on_approval, on_question=on_question,
+        )
+
+    def follow(
+        self,
+        session_id: str,
+        *,
+        on_event: Optional[EventCallback] = None,
+        timeout: Optional[float] = None,
+        on_approval: Optional[ApprovalPolicy] = None,
+        on_question: Optional[QuestionPolicy] = None,
+        detach: bool = False,
+    ) -> TurnStream:
+        """Join the turn running on a session -- started by ``chat.send``, another script, the web UI -- and follow it.
+
+        The :class:`~ethos_sdk.TurnStream` it returns is the one
+        :meth:`stream` returns: it yields every event of that turn from its
+        ``run_start`` (the ones that already happened come from the server's
+        buffer), each once, up to ``done`` or ``error``, and ``result()``
+        waits for the whole reply::
+
+            receipt = client.chat.send("Write the release notes", session_id=sid)
+            ...  # later, or in another process
+            with client.chat.follow(sid) as turn:
+                for text in turn.text_stream:
+                    print(text, end="", flush=True)
+
+        When no turn runs, it is the last turn the buffer holds, already
+        ended: iterating gives its events and ``result()`` returns at once.
+        Following starts by reading the buffer until it falls silent (about
+        a quarter of a second) to find the last ``run_start`` in it.
+
+        A joined turn is yours as a streamed one is: leaving it early (Ctrl-C,
+        an exception, ``break`` out of the ``with`` block, ``timeout``) stops
+        it on the server, unless ``detach=True`` (to watch a turn that
+        someone else owns). A tool approval or question it waits on is
+        yielded, or answered by ``on_approval`` / ``on_question``, as in
+        :meth:`stream`. ``turn_id`` is ``""``: the events carry only the
+        turn's ``traceId`` (in its ``done`` event).
+
+        Args:
+            session_id: the session whose turn to join.
+            on_event, timeout, on_approval, on_question, detach: as for
+                :meth:`stream`; ``timeout`` counts from this call.
+
+        Raises:
+            NotFoundError: no session has this id.
+            TurnNotFoundError: the server's buffer holds no turn of the
+                session (it keeps a session's last 1000 events in memory, and
+                drops them five minutes after the last subscriber left, and at
+                a restart); ``client.sessions.get(session_id)`` has the saved
+                conversation.
+            StreamError: while iterating, as for :meth:`stream` (the server
+                restarted and lost the turn).
+        """
+        return follow(
+            self._client, session_id, on_event=on_event, timeout=timeout,
+            on_approval=on_approval, on_question=on_question, detach=detach,
         )
 
 
