@@ -21,7 +21,7 @@ from ._auth import (
 )
 from ._ids import new_client_suffix
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
-from ._safety import check_address, check_cookie_value
+from ._safety import check_address, check_cookie_value, check_headers
 from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from .errors import AuthenticationError, ConfigurationError
@@ -178,7 +178,9 @@ class EthosClient:
             in a cookie), or ``base_url`` is not an http(s) address of the
             server (one ending in ``/rpc`` or ``/sse`` is refused, and so is
             one with ``user:password@``, a backslash, a control character or
-            a port outside 1-65535). No message repeats a credential.
+            a port outside 1-65535), or ``headers`` has a name HTTP does not
+            allow or a value that is not a ``str`` or holds a line break. No
+            message repeats a credential or a header's value.
 
     Use it as a context manager, or call :meth:`close`, to free its connections::
 
@@ -270,8 +272,9 @@ class EthosClient:
         :class:`~ethos_sdk.ClientClosedError` too.
 
         Raises:
-            ConfigurationError: ``max_retries`` below 0, or a ``timeout`` or
-                ``deadline`` that is not a number of seconds above 0 (or None).
+            ConfigurationError: ``max_retries`` below 0, a ``timeout`` or
+                ``deadline`` that is not a number of seconds above 0 (or None),
+                or ``headers`` that cannot be sent (as for the constructor).
             ClientClosedError: this client is closed.
         """
         self._transport.check_open()
@@ -283,6 +286,8 @@ class EthosClient:
             deadline = _check_deadline(deadline)
         if not isinstance(max_response_bytes, NotGiven):
             _check_max_response_bytes(max_response_bytes)
+        if headers:
+            check_headers(headers, "headers")
         derived = type(self).__new__(type(self))
         derived.client_id = self.client_id
         derived.max_event_bytes = self.max_event_bytes

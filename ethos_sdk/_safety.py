@@ -22,7 +22,9 @@ from urllib.parse import quote, urlsplit
 
 from .errors import ConfigurationError
 
-__all__ = ["check_address", "check_header_secret", "check_cookie_value", "path_segment", "download_name"]
+__all__ = [
+    "check_address", "check_header_secret", "check_cookie_value", "check_headers", "path_segment", "download_name",
+]
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _HOST_NAME = re.compile(r"[A-Za-z0-9._-]+")
@@ -110,6 +112,40 @@ def check_header_secret(value: str, name: str) -> str:
             f"sent in an HTTP header: copy the {name} again, without line breaks or spaces"
         )
     return value
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
+_HEADER_VALUE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]")
+
+
+def check_headers(headers: object, name: str = "extra_headers", removable: bool = False) -> None:
+    """Raise :class:`ConfigurationError` unless ``headers`` can be sent as they are; never echoes a value.
+
+    Names must be HTTP tokens, values ``str`` without line breaks or other
+    control characters (a value may hold a secret, so none is ever shown).
+    ``removable``: ``None`` is a value too (a per-call header that removes
+    the client's).
+    """
+    if not hasattr(headers, "items"):
+        raise ConfigurationError(f"{name} must be a mapping of header names to values, got {type(headers).__name__}")
+    for key, value in headers.items():
+        if not isinstance(key, str) or not _HEADER_NAME.fullmatch(key):
+            shown = repr(key) if isinstance(key, str) and len(key) <= 64 else type(key).__name__
+            raise ConfigurationError(
+                f"{name} has a header name {shown} that HTTP does not allow: letters, digits and "
+                "!#$%&'*+-.^_`|~ only, no spaces or colons"
+            )
+        if value is None and removable:
+            continue
+        if not isinstance(value, str):
+            raise ConfigurationError(f"{name}[{key!r}] must be a str, got {type(value).__name__}")
+        bad = _HEADER_VALUE_BAD.search(value)
+        if bad is not None:
+            raise ConfigurationError(
+                f"{name}[{key!r}] contains {_where(value, bad.start())}, which cannot be sent in an "
+                "HTTP header (it would end the header and start another): remove line breaks and "
+                "control characters"
+            )
 
 
 def check_cookie_value(value: str, name: str = "cookie") -> str:

@@ -24,6 +24,7 @@ import urllib3.exceptions
 
 from . import _envelope
 from ._ids import new_request_id
+from ._safety import check_headers
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from ._version import __version__
 from .errors import (
@@ -543,6 +544,8 @@ class Transport:
         self.owns_pool = pool is None
         self.pool = pool if pool is not None else Pool(self.base_url + "/", session, max_connections)
         self.closed = False
+        if headers:
+            check_headers(headers, "headers")
         self.extra_headers = dict(headers or {})
         self.sleep: Callable[[float], None] = time.sleep
         self._base_headers: dict[str, str] = {}
@@ -627,6 +630,7 @@ class Transport:
         if accept:
             headers["Accept"] = accept
         if extra:
+            check_headers(extra, removable=True)
             headers.update(extra)
         for name, value in headers.items():
             if name.lower() == "x-request-id":
@@ -692,6 +696,7 @@ class Transport:
         body = _envelope.encode_input(params)
         store = self._rpc_headers.copy()
         if extra_headers:
+            check_headers(extra_headers, removable=True)
             for name, value in extra_headers.items():
                 if value is None:
                     store.pop(name.lower(), None)

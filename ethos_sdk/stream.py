@@ -93,7 +93,7 @@ import sseclient
 import urllib3.exceptions
 
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
-from ._safety import path_segment
+from ._safety import check_headers, path_segment
 from ._transport import _socket_of, backoff_delay, dropped_before_answer
 from ._types import check_timeout
 from .errors import (
@@ -565,6 +565,8 @@ class _ReconnectingStream(_Closing):
         self.idle_timeout = float(idle_timeout)
         self.connect_timeout = float(connect_timeout)
         self.max_reconnects = max_reconnects
+        if extra_headers:
+            check_headers(extra_headers)
         self._extra_headers = dict(extra_headers or {})
         if max_event_bytes is None:  # the client's own limit (a stand-in client may have none)
             max_event_bytes = getattr(client, "max_event_bytes", DEFAULT_MAX_EVENT_BYTES)

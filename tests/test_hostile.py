@@ -16,6 +16,7 @@ import gzip
 import json
 import os
 import pickle
+import re
 import socket
 import subprocess
 import sys
@@ -176,6 +177,46 @@ def test_a_cookie_that_would_add_cookies_or_break_the_header_is_refused(bad: str
         EthosClient("http://127.0.0.1:3000", cookie=cookie)
     assert COOKIE[:10] not in str(refused.value) and COOKIE[10:] not in str(refused.value)
     FIGURES.add("hostile")
+
+
+PROXY_SECRET = "pr0xy5ecret" + "9" * 30
+
+
+@pytest.mark.parametrize("headers, says", [
+    ({"X-Proxy-Auth": PROXY_SECRET[:12] + "\r\nX-Evil: 1" + PROXY_SECRET[12:]}, "a carriage return"),
+    ({"X-Proxy-Auth": PROXY_SECRET + "\n"}, "a line feed"),
+    ({"X-Proxy-Auth": PROXY_SECRET[:5] + "\x00" + PROXY_SECRET[5:]}, "a NUL"),
+    ({"X-Proxy-Auth": PROXY_SECRET + "\u2028"}, "character U+2028"),
+    ({"X Proxy": "a"}, "header name 'X Proxy'"),
+    ({"X-Proxy:": "a"}, "header name 'X-Proxy:'"),
+    ({"X-Count": 5}, "must be a str, got int"),
+])
+def test_headers_that_would_break_the_request_are_refused_everywhere_without_echoing_them(
+    headers: Dict[str, Any], says: str
+) -> None:
+    """CR/LF in a header value would end the header and smuggle another; a value may be a secret."""
+    requests_seen: List[Request] = []
+
+    def answer(conn: socket.socket, req: Request, srv: RawServer) -> None:
+        requests_seen.append(req)
+        conn.sendall(keep_alive("200 OK", envelope({"items": [], "nextCursor": None})))
+
+    with RawServer(answer) as server:
+        client = EthosClient(server.url, api_key=KEY)
+        attempts: List[Callable[[], object]] = [
+            lambda: EthosClient(server.url, api_key=KEY, headers=headers),
+            lambda: client.with_options(headers=headers),
+            lambda: client.sessions.list(extra_headers=headers),
+            lambda: client.call("sessions.list", {}, extra_headers=headers),
+            lambda: client.events("s1", extra_headers=headers),
+        ]
+        for attempt in attempts:
+            with pytest.raises(ConfigurationError, match=re.escape(says)) as refused:
+                attempt()
+            assert PROXY_SECRET[:12] not in str(refused.value) and PROXY_SECRET[12:] not in str(refused.value)
+        client.close()
+    assert requests_seen == []  # refused before anything was sent
+    held(f"header {says}: refused by the constructor, with_options, a method, call() and events(); 0 requests")
 
 
 def test_a_web_token_file_holding_more_than_a_token_is_refused(web_token: Path) -> None:
