@@ -31,13 +31,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._hitl import (
     ApprovalDecision, ApprovalPolicy, ApprovalRequest, PauseRequest, Question, QuestionAnswer, QuestionPolicy,
     _TurnWaits,
 )
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused
 from .stream import (
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing,
@@ -225,20 +225,25 @@ class TurnStream(_Closing):
         session_id: Optional[str] = None,
         personality_id: str | NotGiven = NOT_GIVEN,
         on_event: Optional[EventCallback] = None,
-        timeout: Optional[float] = None,
+        timeout: Timeout = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         send_options: Optional[Dict[str, Any]] = None,
         on_approval: Optional[ApprovalPolicy] = None,
         on_question: Optional[QuestionPolicy] = None,
         detach: bool = False,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> None:
+        if extra_headers:  # on every request of the turn: the send, the stream, a denial, the abort
+            client = client.with_options(headers=extra_headers)
         self._waits = _TurnWaits(client, on_approval, on_question)  # checks the policies before sending
         self._prepare(client, session_id, on_event, timeout, detach)
         send: Dict[str, Any] = dict(send_options or {})
         if not isinstance(personality_id, NotGiven):
             send["personality_id"] = personality_id
         left = self._left_for_a_step
-        if timeout is not None:
+        if self._each_wait is not None:
+            send.setdefault("timeout", self._each_wait)
+        elif self._deadline is not None:
             send.setdefault("timeout", left())
             client = client.chat._ending_by(self._deadline)  # chat.send below, retries included, ends in time
         try:
@@ -251,7 +256,7 @@ class TurnStream(_Closing):
                 # chat.send reports an unknown session itself.
                 self._stream = self._open_stream(session_id, LIVE, idle_timeout, left())
                 self._stream.wait_ready()
-                if timeout is not None:
+                if self._deadline is not None:
                     send["timeout"] = left()
                 receipt = client.chat.send(text, session_id=session_id, **send)
                 self.turn_id = receipt["turnId"]
@@ -278,14 +283,17 @@ class TurnStream(_Closing):
         session_id: str,
         *,
         on_event: Optional[EventCallback] = None,
-        timeout: Optional[float] = None,
+        timeout: Timeout = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         on_approval: Optional[ApprovalPolicy] = None,
         on_question: Optional[QuestionPolicy] = None,
         detach: bool = False,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> TurnStream:
         """The turn running on ``session_id``, or the last one there, from the server's buffer (see ``follow``)."""
         self = cls.__new__(cls)
+        if extra_headers:
+            client = client.with_options(headers=extra_headers)
         self._waits = _TurnWaits(client, on_approval, on_question)
         self._prepare(client, session_id, on_event, timeout, detach)
         self._joined = True
@@ -316,10 +324,12 @@ class TurnStream(_Closing):
         client: EthosClient,
         session_id: Optional[str],
         on_event: Optional[EventCallback],
-        timeout: Optional[float],
+        timeout: Timeout,
         detach: bool,
     ) -> None:
         """Set up what every turn stream has, whether it sends the message or joins a turn."""
+        timeout = check_timeout(timeout)  # before anything is sent: a bad value is a ConfigurationError
+        self._each_wait: Optional[Tuple[float, float]] = timeout if isinstance(timeout, tuple) else None
         self._client = client
         self._on_event = on_event
         self._timed_out = False
@@ -339,14 +349,17 @@ class TurnStream(_Closing):
         self.turn_id = ""
         self.session_id = session_id or ""
         self.timeout = timeout
-        self._deadline = None if timeout is None else time.monotonic() + timeout
-        if timeout is not None:
-            self._timer = threading.Timer(timeout, self._time_out)
+        whole = None if isinstance(timeout, tuple) else timeout
+        self._deadline = None if whole is None else time.monotonic() + whole
+        if whole is not None:
+            self._timer = threading.Timer(whole, self._time_out)
             self._timer.daemon = True
             self._timer.start()
 
     def _left_for_a_step(self) -> float:
         """What the deadline leaves for one step (never 0: that means "no wait")."""
+        if self._each_wait is not None:
+            return self._each_wait[0]
         if self._deadline is None:
             return DEFAULT_CONNECT_TIMEOUT
         return max(0.001, self._deadline - time.monotonic())
@@ -354,11 +367,15 @@ class TurnStream(_Closing):
     def _open_stream(
         self, session_id: str, since: Optional[str | int], idle_timeout: float, connect_timeout: float
     ) -> EventStream:
+        if self._each_wait is not None:
+            connect_timeout, idle_timeout = self._each_wait
         stream = EventStream(
             self._client, session_id, since=since, idle_timeout=idle_timeout,
             connect_timeout=min(DEFAULT_CONNECT_TIMEOUT, connect_timeout), check_session=False,
         )
         stream._restart_hook = self._server_restarted
+        if self._each_wait is not None:
+            stream._silence_hook = self._silent_too_long
         self._stream = stream
         return stream
 
@@ -380,19 +397,32 @@ class TurnStream(_Closing):
         self._waited_on = self._waits.pending
         if not self._detached:  # a detached turn's approval is left to whoever answers it
             self._denied_on_giving_up = self._waits.deny_pending(
-                f"the script stopped waiting for the turn after its timeout of {self.timeout} s"
+                f"the script stopped waiting for the turn after {self._what_timed_out()}"
             )
         if self._stream is not None:
             self._stream.close()
+
+    def _silent_too_long(self) -> None:
+        """The stream heard nothing for the read part of ``timeout=(connect, read)``: give up on the turn."""
+        self._time_out()
+        raise self._timeout_error()
+
+    def _what_timed_out(self) -> str:
+        if self._each_wait is not None:
+            return f"{self._each_wait[1]:g} s without an event (the read part of timeout={self.timeout!r})"
+        return f"its timeout of {self.timeout} s"
 
     def _timeout_error(self) -> APITimeoutError:
         if self._detached or not (self.turn_id or self._joined):
             what = "it may still be running (client.chat.abort stops it)"
         else:
             what = "it was stopped with client.chat.abort (detach=True leaves a turn running)"
+        if self._each_wait is not None:
+            head = f"the turn on session {self.session_id or '(new)'} went {self._what_timed_out()}"
+        else:
+            head = f"the turn on session {self.session_id or '(new)'} did not end within {self.timeout} s"
         return APITimeoutError(
-            f"the turn on session {self.session_id or '(new)'} did not end within "
-            f"{self.timeout} s{self._waits.waiting_on(self._waited_on, self._denied_on_giving_up)}; {what}",
+            f"{head}{self._waits.waiting_on(self._waited_on, self._denied_on_giving_up)}; {what}",
             request_id=self.turn_id or None,
         )
 
@@ -753,18 +783,19 @@ def stream_turn(
     session_id: Optional[str] = None,
     personality_id: str | NotGiven = NOT_GIVEN,
     on_event: Optional[EventCallback] = None,
-    timeout: Optional[float] = None,
+    timeout: Timeout = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     send_options: Optional[Dict[str, Any]] = None,
     on_approval: Optional[ApprovalPolicy] = None,
     on_question: Optional[QuestionPolicy] = None,
     detach: bool = False,
+    extra_headers: Optional[Mapping[str, str]] = None,
 ) -> TurnStream:
     """Send ``text`` and return the iterator of that turn's events (see :class:`TurnStream`)."""
     return TurnStream(
         client, text, session_id=session_id, personality_id=personality_id,
         on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
-        on_approval=on_approval, on_question=on_question, detach=detach,
+        on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
     )
 
 
@@ -775,11 +806,13 @@ def ask(
     session_id: Optional[str] = None,
     personality_id: str | NotGiven = NOT_GIVEN,
     on_event: Optional[EventCallback] = None,
-    timeout: Optional[float] = None,
+    timeout: Timeout = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     send_options: Optional[Dict[str, Any]] = None,
     on_approval: Optional[ApprovalPolicy] = None,
     on_question: Optional[QuestionPolicy] = None,
+    detach: bool = False,
+    extra_headers: Optional[Mapping[str, str]] = None,
 ) -> TurnResult:
     """Send ``text``, wait for the whole reply and return it as a :class:`TurnResult`.
 
@@ -794,7 +827,7 @@ def ask(
     turn = stream_turn(
         client, text, session_id=session_id, personality_id=personality_id,
         on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
-        on_approval=on_approval, on_question=on_question,
+        on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
     )
     turn._waits.raise_on_pause = True
     try:
@@ -813,16 +846,17 @@ def follow(
     session_id: str,
     *,
     on_event: Optional[EventCallback] = None,
-    timeout: Optional[float] = None,
+    timeout: Timeout = None,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     on_approval: Optional[ApprovalPolicy] = None,
     on_question: Optional[QuestionPolicy] = None,
     detach: bool = False,
+    extra_headers: Optional[Mapping[str, str]] = None,
 ) -> TurnStream:
     """Join the turn running on ``session_id`` (or the last one there); see ``client.chat.follow``."""
     return TurnStream._join(
         client, session_id, on_event=on_event, timeout=timeout, idle_timeout=idle_timeout,
-        on_approval=on_approval, on_question=on_question, detach=detach,
+        on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
     )
 
 

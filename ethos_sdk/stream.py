@@ -890,6 +890,7 @@ class EventStream(_ReconnectingStream):
         self._yield_meta = include_meta
         self._meta_count = 0
         self._restart_hook: Optional[Callable[[StreamRestart], None]] = None  # for TurnStream
+        self._silence_hook: Optional[Callable[[], None]] = None  # for TurnStream: idle_timeout is a read timeout
         self._pending: Deque[Dict[str, Any]] = collections.deque()
 
     # -- public -------------------------------------------------------------------
@@ -1041,6 +1042,8 @@ class EventStream(_ReconnectingStream):
             )
             self._resync = True
             return True
+        if self._silence_hook is not None:
+            self._silence_hook()  # raises: the caller gives up rather than reconnect
         return False
 
     def _resume_hint(self) -> str:

@@ -175,11 +175,12 @@ class Chat(Namespace):
         session_id: Optional[str] = None,
         personality_id: str | NotGiven = NOT_GIVEN,
         on_event: Optional[EventCallback] = None,
-        timeout: Optional[float] = None,
+        timeout: Timeout = None,
         files: Optional[Sequence[FileInput]] = None,
         on_approval: Optional[ApprovalPolicy] = None,
         on_question: Optional[QuestionPolicy] = None,
         detach: bool = False,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> TurnStream:
         """Send a message and iterate the events of the turn it starts, ``run_start`` to ``done``.
 
@@ -204,7 +205,13 @@ class Chat(Namespace):
                 the turn is stopped on the server (unless ``detach``): an
                 approval it waits on is denied first (the server would keep it
                 parked), and the error says what it was waiting for.
-                ``None``: no limit.
+                ``None``: no limit. A ``(connect, read)`` pair sets no limit
+                on the whole turn but bounds each step instead: ``connect``
+                each connection, ``read`` the answer to ``chat.send`` and the
+                silence between two events of the turn (the same error, and
+                the turn is stopped the same way, when the turn sends nothing
+                for that long -- a tool that works quietly, or a wait for a
+                person, counts as silence).
             on_approval: who allows the tool calls that need approval:
                 ``"approve"`` (scope ``once``), ``"deny"``, ``"prompt"`` (asks
                 with ``input()``, in a terminal or a notebook), or a function
@@ -234,6 +241,13 @@ class Chat(Namespace):
                 (a pending tool approval is denied, then :meth:`abort` is
                 called, within a couple of seconds, and logged); see
                 :class:`~ethos_sdk.TurnStream`.
+            extra_headers: headers added to every request of the turn (the
+                send, the stream, an approval denied and the abort on leaving).
+
+        Raises:
+            ConfigurationError: a ``timeout`` that is not a number of seconds
+                above 0, a ``(connect, read)`` pair of them or ``None``, or
+                ``extra_headers`` that cannot be sent; nothing is sent.
 
         Iterating raises :class:`~ethos_sdk.StreamError` as soon as the
         stream sees that the server restarted while the turn was in flight:
@@ -243,7 +257,7 @@ class Chat(Namespace):
         return stream_turn(
             self._client, text, session_id=session_id, personality_id=personality_id,
             on_event=on_event, timeout=timeout, send_options=_with_files(files),
-            on_approval=on_approval, on_question=on_question, detach=detach,
+            on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
         )
 
     def ask(
@@ -253,10 +267,12 @@ class Chat(Namespace):
         session_id: Optional[str] = None,
         personality_id: str | NotGiven = NOT_GIVEN,
         on_event: Optional[EventCallback] = None,
-        timeout: Optional[float] = None,
+        timeout: Timeout = None,
         files: Optional[Sequence[FileInput]] = None,
         on_approval: Optional[ApprovalPolicy] = None,
         on_question: Optional[QuestionPolicy] = None,
+        detach: bool = False,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> TurnResult:
         """Send a message, wait for the whole reply and return it.
 
@@ -294,14 +310,18 @@ class Chat(Namespace):
                 the turn ended; the turn was then stopped on the server.
             StreamError: the server restarted while the turn was in flight, so
                 it was lost; send the message again on the same session.
+            ConfigurationError: a bad ``timeout`` or ``extra_headers``
+                (see :meth:`stream`); nothing is sent.
 
         Leaving the call early (Ctrl-C, a timeout, ``on_event`` raising) stops
-        the turn on the server, as leaving a :meth:`stream` block does.
+        the turn on the server, as leaving a :meth:`stream` block does, unless
+        ``detach=True``: then the turn runs on, and :meth:`follow` joins it
+        later.
         """
         return ask(
             self._client, text, session_id=session_id, personality_id=personality_id,
             on_event=on_event, timeout=timeout, send_options=_with_files(files),
-            on_approval=on_approval, on_question=on_question,
+            on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
         )
 
     def follow(
@@ -309,10 +329,11 @@ class Chat(Namespace):
         session_id: str,
         *,
         on_event: Optional[EventCallback] = None,
-        timeout: Optional[float] = None,
+        timeout: Timeout = None,
         on_approval: Optional[ApprovalPolicy] = None,
         on_question: Optional[QuestionPolicy] = None,
         detach: bool = False,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> TurnStream:
         """Join the turn running on a session -- started by ``chat.send``, another script, the web UI -- and follow it.
 
@@ -343,8 +364,8 @@ class Chat(Namespace):
 
         Args:
             session_id: the session whose turn to join.
-            on_event, timeout, on_approval, on_question, detach: as for
-                :meth:`stream`; ``timeout`` counts from this call.
+            on_event, timeout, on_approval, on_question, detach, extra_headers:
+                as for :meth:`stream`; ``timeout`` counts from this call.
 
         Raises:
             NotFoundError: no session has this id.
@@ -358,7 +379,7 @@ class Chat(Namespace):
         """
         return follow(
             self._client, session_id, on_event=on_event, timeout=timeout,
-            on_approval=on_approval, on_question=on_question, detach=detach,
+            on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
         )
 
 
