@@ -72,6 +72,7 @@ def test_every_example_has_a_test() -> None:
         "paginate_everything.py",
         "beyond_rpc.py",
         "files_and_waiting.py",
+        "rejoin_a_turn.py",
     }
     assert scripts == tested
 
@@ -154,6 +155,15 @@ def test_files_and_waiting(tmp_path: Path) -> None:
     assert progress[0][0] == "running" and progress[-1] == ("completed", "3")
     assert len(progress) == len(set(progress))  # each change once
     assert out.count("  output: ") == 3
+
+
+def test_rejoin_a_turn(tmp_path: Path) -> None:
+    out = run_example("rejoin_a_turn.py", tmp_path)
+    reply = "Hello from the fake LLM. You said: Draft the release notes for 2.0, SLOW and careful"
+    assert "first words: 'Hello '" in out
+    assert "left the turn (detached); it goes on in session " in out
+    assert f"joined it again: done, reply: {reply}\n" in out  # the whole reply, first words included
+    assert "read once more, same reply: True" in out
 
 
 def test_notebook_is_nbformat_4_and_runs(tmp_path: Path) -> None:
