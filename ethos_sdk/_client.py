@@ -21,7 +21,7 @@ from ._auth import (
 )
 from ._ids import new_client_suffix
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
-from ._safety import check_address, check_cookie_value, check_headers
+from ._safety import check_address, check_cookie_value, check_headers, check_origin
 from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from .errors import AuthenticationError, ConfigurationError
@@ -73,6 +73,15 @@ DEFAULT_BASE_URL = "http://localhost:3000"
 """Where ``ethos serve`` listens unless told otherwise."""
 
 _warned_plain_http: set[str] = set()
+
+
+def _origin_of(given: str | None, from_env: str | None) -> str | None:
+    """The ``Origin`` header to send: ``origin=``, else ``$ETHOS_ORIGIN``, checked; None for the default."""
+    if given:
+        return check_origin(given)
+    if from_env and from_env.strip():
+        return check_origin(from_env, "ETHOS_ORIGIN")
+    return None
 
 
 def _check_base_url(value: str) -> str:
@@ -178,7 +187,8 @@ class EthosClient:
             in a cookie), or ``base_url`` is not an http(s) address of the
             server (one ending in ``/rpc`` or ``/sse`` is refused, and so is
             one with ``user:password@``, a backslash, a control character or
-            a port outside 1-65535), or ``headers`` has a name HTTP does not
+            a port outside 1-65535), ``origin`` is not ``scheme://host[:port]``
+            (one trailing ``/`` is dropped), or ``headers`` has a name HTTP does not
             allow or a value that is not a ``str`` or holds a line break. No
             message repeats a credential or a header's value.
 
@@ -237,7 +247,7 @@ class EthosClient:
         self._transport = Transport(
             base,
             credentials=credentials,
-            origin=origin or env.get("ETHOS_ORIGIN") or None,
+            origin=_origin_of(origin, env.get("ETHOS_ORIGIN")),
             timeout=timeout,
             max_retries=max_retries,
             session=session,

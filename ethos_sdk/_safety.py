@@ -23,7 +23,8 @@ from urllib.parse import quote, urlsplit
 from .errors import ConfigurationError
 
 __all__ = [
-    "check_address", "check_header_secret", "check_cookie_value", "check_headers", "path_segment", "download_name",
+    "check_address", "check_origin", "check_header_secret", "check_cookie_value", "check_headers", "path_segment",
+    "download_name",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
@@ -91,6 +92,44 @@ def check_address(base: str) -> None:
             "machine connected to could differ from the one the credential checks see; write "
             "it as scheme://host:port/path"
         )
+
+
+def check_origin(origin: str, name: str = "origin") -> str:
+    """``origin`` as the ``Origin`` header carries it (``scheme://host[:port]``), or :class:`ConfigurationError`.
+
+    A browser sends an origin without a path, so one trailing ``/`` is
+    dropped; anything else beyond the port, a ``user:password@``, a control
+    character or a port outside 1-65535 is refused (the server compares the
+    header with the key's allowed origins character for character).
+    """
+    value = origin.strip()
+    found = _CONTROL.search(value)
+    if found:
+        raise ConfigurationError(
+            f"{name} contains {_where(value, found.start())}: give the web app's origin alone, "
+            "like 'https://app.example.com'"
+        )
+    parts = urlsplit(value)
+    if "@" in parts.netloc:
+        raise ConfigurationError(
+            f"{name} carries a user name or password ('...@' before the host); an origin is "
+            "scheme://host[:port] only"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if (
+        parts.scheme.lower() not in ("http", "https") or not parts.hostname
+        or parts.path not in ("", "/") or parts.query or parts.fragment or "?" in value or "#" in value
+        or (port is not None and not 1 <= port <= 65535)
+    ):
+        raise ConfigurationError(
+            f"{name} must be a web origin, scheme://host[:port] with no path (the value of the "
+            f"Origin header the key's allowed origins are compared with), like "
+            f"'https://app.example.com' or 'http://localhost:3001'; got {value!r}"
+        )
+    return f"{parts.scheme.lower()}://{parts.netloc}"
 
 
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")

@@ -219,6 +219,35 @@ def test_headers_that_would_break_the_request_are_refused_everywhere_without_ech
     held(f"header {says}: refused by the constructor, with_options, a method, call() and events(); 0 requests")
 
 
+@pytest.mark.parametrize("origin, says", [
+    ("http://app.example.com\r\nX-Evil: 1", "a carriage return"),
+    ("http://user:" + PROXY_SECRET + "@app.example.com", "user name or password"),
+    ("https://app.example.com/login", "no path"),
+    ("https://app.example.com:99999", "no path"),
+    ("app.example.com", "no path"),
+    ("https://app.example.com?next=/", "no path"),
+])
+def test_an_origin_that_is_not_scheme_host_port_is_refused(
+    origin: str, says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for given, env in ((origin, None), (None, origin)):
+        if env is None:
+            monkeypatch.delenv("ETHOS_ORIGIN", raising=False)
+        else:
+            monkeypatch.setenv("ETHOS_ORIGIN", env)
+        with pytest.raises(ConfigurationError, match=re.escape(says)) as refused:
+            EthosClient("http://127.0.0.1:3000", api_key=KEY, origin=given)
+        assert PROXY_SECRET not in str(refused.value)
+        assert ("ETHOS_ORIGIN" in str(refused.value)) == (env is not None)
+    FIGURES.add("hostile")
+
+
+def test_an_origin_is_sent_as_the_header_carries_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ETHOS_ORIGIN", raising=False)
+    client = EthosClient("http://127.0.0.1:3000", api_key=KEY, origin=" HTTPS://app.example.com/ ")
+    assert client.origin == "https://app.example.com"  # no trailing slash: a browser never sends one
+
+
 def test_a_web_token_file_holding_more_than_a_token_is_refused(web_token: Path) -> None:
     web_token.write_text(TOKEN + "; admin=1")
     with pytest.raises(ConfigurationError, match="web token in") as refused:
