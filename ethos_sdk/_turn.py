@@ -49,7 +49,7 @@ from .types.tools import ApprovalScope
 if TYPE_CHECKING:
     from ._client import EthosClient
 
-__all__ = ["TurnStream", "TurnResult", "ToolCall", "TurnUsage", "stream_turn", "ask", "follow", "ABORT_WITHIN"]
+__all__ = ["TurnStream", "TurnResult", "ToolCall", "TurnUsage", "stream_turn", "ask", "ABORT_WITHIN"]
 
 EventCallback = Callable[[StreamEvent], Any]
 
@@ -841,24 +841,5 @@ def ask(
     return result
 
 
-def follow(
-    client: EthosClient,
-    session_id: str,
-    *,
-    on_event: Optional[EventCallback] = None,
-    timeout: Timeout = None,
-    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    on_approval: Optional[ApprovalPolicy] = None,
-    on_question: Optional[QuestionPolicy] = None,
-    detach: bool = False,
-    extra_headers: Optional[Mapping[str, str]] = None,
-) -> TurnStream:
-    """Join the turn running on ``session_id`` (or the last one there); see ``client.chat.follow``."""
-    return TurnStream._join(
-        client, session_id, on_event=on_event, timeout=timeout, idle_timeout=idle_timeout,
-        on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
-    )
-
-
 # The methods ``client.chat.stream``, ``client.chat.ask`` and ``client.chat.follow`` (ethos_sdk/namespaces/chat.py)
-# delegate to ``stream_turn``, ``ask`` and ``follow`` above.
+# delegate to ``stream_turn``, ``ask`` and ``TurnStream._join`` above.

@@ -84,6 +84,14 @@ class Published:
         return self.events
 
 
+def start_turn(client: EthosClient, session_id: str, deltas: int) -> Published:
+    """Send the slow prompt on the session; return once the turn has produced ``deltas`` words."""
+    published = Published(client, session_id)
+    client.chat.send(PROMPT, session_id=session_id)
+    published.wait_deltas(deltas)
+    return published
+
+
 def _aborts(server: LocalEthosServer) -> int:
     return server.request_counts.get("chat.abort", 0)
 
@@ -91,9 +99,7 @@ def _aborts(server: LocalEthosServer) -> int:
 def test_follow_joins_a_running_turn_midway_with_every_event_once(
     client: EthosClient, session_id: str
 ) -> None:
-    published = Published(client, session_id)
-    client.chat.send(PROMPT, session_id=session_id)
-    published.wait_deltas(3)  # the turn is well under way when the script joins it
+    published = start_turn(client, session_id, 3)  # well under way when the script joins it
     with client.chat.follow(session_id) as turn:
         seen = list(turn)
     assert seen == published.turn()  # from run_start to done: nothing lost, nothing twice, no earlier turn
@@ -105,9 +111,7 @@ def test_follow_joins_a_running_turn_midway_with_every_event_once(
 
 
 def test_text_stream_of_a_followed_turn_is_its_whole_text(client: EthosClient, session_id: str) -> None:
-    published = Published(client, session_id)
-    client.chat.send(PROMPT, session_id=session_id)
-    published.wait_deltas(2)
+    start_turn(client, session_id, 2)
     with client.chat.follow(session_id) as turn:
         text = "".join(turn.text_stream)
     assert text == turn.result().text == REPLY
@@ -185,9 +189,7 @@ def test_a_followed_turn_continues_where_the_buffer_ended(client: EthosClient) -
 def test_leaving_a_followed_turn_stops_it_unless_detached(
     server: LocalEthosServer, client: EthosClient, session_id: str
 ) -> None:
-    published = Published(client, session_id)
-    client.chat.send(PROMPT, session_id=session_id)
-    published.wait_deltas(1)
+    published = start_turn(client, session_id, 1)
     with client.chat.follow(session_id, detach=True) as watching:
         next(watching)
     assert watching.state == "detached"
@@ -204,9 +206,7 @@ def test_leaving_a_followed_turn_stops_it_unless_detached(
 def test_a_followed_turn_that_times_out_is_stopped(
     server: LocalEthosServer, client: EthosClient, session_id: str
 ) -> None:
-    published = Published(client, session_id)
-    client.chat.send(PROMPT, session_id=session_id)
-    published.wait_deltas(1)
+    published = start_turn(client, session_id, 1)
     before = _aborts(server)
     with pytest.raises(APITimeoutError, match="stopped with client.chat.abort"):
         client.chat.follow(session_id, timeout=0.6).result()
@@ -227,9 +227,7 @@ def test_follow_answers_a_parked_approval_with_its_policy(client: EthosClient, s
 def test_follow_keeps_every_event_once_across_dropped_connections(
     server: LocalEthosServer, client: EthosClient, session_id: str
 ) -> None:
-    published = Published(client, session_id)
-    client.chat.send(PROMPT, session_id=session_id)
-    published.wait_deltas(2)
+    published = start_turn(client, session_id, 2)
     server.faults.drop_stream_after(3, streams=2)
     turn = client.chat.follow(session_id)
     seen = list(turn)

@@ -18,15 +18,7 @@ from ethos_sdk import APITimeoutError, ConfigurationError, EthosClient
 from .conftest import FAKE_KEY
 from .sse_server import HOLD, Received, Script, SSEServer, delta, frame, meta
 from .test_stream_turn import done, run_start
-
-APPROVAL = {
-    "type": "tool.approval_required",
-    "request": {
-        "approvalId": "appr-1", "sessionId": "sess-1", "toolCallId": "c1", "toolName": "terminal",
-        "args": {"command": "echo drop table x"}, "reason": "hardline guard",
-    },
-}
-
+from .test_turn_lifetime import APPROVAL
 
 class Posts:
     """The RPC calls a loopback server receives: chat.send answers a new turn, the rest ok."""

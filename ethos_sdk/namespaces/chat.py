@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, cast
 
 from .._hitl import ApprovalPolicy, QuestionPolicy
-from .._turn import EventCallback, TurnResult, TurnStream, ask, follow, stream_turn
+from .._turn import EventCallback, TurnResult, TurnStream, ask, stream_turn
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
 
@@ -377,7 +377,7 @@ class Chat(Namespace):
             StreamError: while iterating, as for :meth:`stream` (the server
                 restarted and lost the turn).
         """
-        return follow(
+        return TurnStream._join(
             self._client, session_id, on_event=on_event, timeout=timeout,
             on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
         )
