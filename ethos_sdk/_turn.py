@@ -233,10 +233,7 @@ class TurnStream(_Closing):
         detach: bool = False,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> None:
-        if extra_headers:  # on every request of the turn: the send, the stream, a denial, the abort
-            client = client.with_options(headers=extra_headers)
-        self._waits = _TurnWaits(client, on_approval, on_question)  # checks the policies before sending
-        self._prepare(client, session_id, on_event, timeout, detach)
+        client = self._prepare(client, session_id, on_event, timeout, detach, on_approval, on_question, extra_headers)
         send: Dict[str, Any] = dict(send_options or {})
         if not isinstance(personality_id, NotGiven):
             send["personality_id"] = personality_id
@@ -292,10 +289,7 @@ class TurnStream(_Closing):
     ) -> TurnStream:
         """The turn running on ``session_id``, or the last one there, from the server's buffer (see ``follow``)."""
         self = cls.__new__(cls)
-        if extra_headers:
-            client = client.with_options(headers=extra_headers)
-        self._waits = _TurnWaits(client, on_approval, on_question)
-        self._prepare(client, session_id, on_event, timeout, detach)
+        client = self._prepare(client, session_id, on_event, timeout, detach, on_approval, on_question, extra_headers)
         self._joined = True
         try:
             before, last_seq, seen = read_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
@@ -326,9 +320,21 @@ class TurnStream(_Closing):
         on_event: Optional[EventCallback],
         timeout: Timeout,
         detach: bool,
-    ) -> None:
-        """Set up what every turn stream has, whether it sends the message or joins a turn."""
-        timeout = check_timeout(timeout)  # before anything is sent: a bad value is a ConfigurationError
+        on_approval: Optional[ApprovalPolicy],
+        on_question: Optional[QuestionPolicy],
+        extra_headers: Optional[Mapping[str, str]],
+    ) -> EthosClient:
+        """Set up what every turn stream has, whether it sends the message or joins a turn.
+
+        Everything is checked here, before anything is sent: the timeout, the
+        policies, the headers. Returns the client every request of the turn
+        goes through (the send, the stream, a denial, the abort): ``client``
+        with ``extra_headers``.
+        """
+        timeout = check_timeout(timeout)  # a bad value is a ConfigurationError
+        if extra_headers:
+            client = client.with_options(headers=extra_headers)
+        self._waits = _TurnWaits(client, on_approval, on_question)
         self._each_wait: Optional[Tuple[float, float]] = timeout if isinstance(timeout, tuple) else None
         self._client = client
         self._on_event = on_event
@@ -355,6 +361,7 @@ class TurnStream(_Closing):
             self._timer = threading.Timer(whole, self._time_out)
             self._timer.daemon = True
             self._timer.start()
+        return client
 
     def _left_for_a_step(self) -> float:
         """What the deadline leaves for one step (never 0: that means "no wait")."""

@@ -1409,11 +1409,11 @@ def read_last_turn(
             now = time.monotonic()
             if connection != reader.reconnects:  # each connection replays what is left, at once
                 connection, until = reader.reconnects, now + BUFFER_READ_AT_MOST
+                _set_read_timeout(reader._response, BUFFER_QUIET)  # kept by the socket until it closes
             elif until is not None and now >= until:
                 break
             if deadline is not None and now >= deadline:
                 break
-            _set_read_timeout(reader._response, BUFFER_QUIET)
         return kept, reader.last_seq, seen
 
 
