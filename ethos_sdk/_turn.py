@@ -292,7 +292,7 @@ class TurnStream(_Closing):
         client = self._prepare(client, session_id, on_event, timeout, detach, on_approval, on_question, extra_headers)
         self._joined = True
         try:
-            before, last_seq, seen = read_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
+            before, reader, seen = read_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
         except BaseException:
             self._release()  # nothing joined yet: there is no turn of ours to stop
             raise
@@ -302,8 +302,9 @@ class TurnStream(_Closing):
         if before[-1]["type"] in TURN_END_TYPES:
             self._known_end = before[-1]
         try:
-            if self._known_end is None:  # still running: go on after the last event read
-                self._stream = self._open_stream(session_id, last_seq, idle_timeout, self._left_for_a_step())
+            if self._known_end is None:  # still running: go on after the last event read, checking it
+                self._stream = self._open_stream(session_id, None, idle_timeout, self._left_for_a_step())
+                self._stream._go_on_from(reader)
             if self._timed_out:
                 raise self._timeout_error()
         except BaseException as exc:
@@ -386,12 +387,16 @@ class TurnStream(_Closing):
         self._stream = stream
         return stream
 
+    def _name(self, unsent: str) -> str:
+        """How messages name the turn: its id, ``(joined)`` for one ``chat.follow`` joined, else ``unsent``."""
+        return self.turn_id or ("(joined)" if self._joined else unsent)
+
     def _server_restarted(self, restart: StreamRestart) -> None:
         """Called by the stream when it sees a restart: the turn in flight is lost."""
         if self._finished:
             return
         self._lost = (
-            f"the Ethos server restarted while turn {self.turn_id or '(being sent)'} on session "
+            f"the Ethos server restarted while turn {self._name('(being sent)')} on session "
             f"{self.session_id or '(new)'} was in flight; the turn was lost and will never finish. "
             "The session and what the server saved of it survive: send the message again with "
             f"session_id={self.session_id!r} to resume the conversation (client.sessions.get shows "
@@ -665,7 +670,7 @@ class TurnStream(_Closing):
                 "(read it to the end, or call result() before closing it)"
             )
             raise StreamError(
-                f"the turn {self.turn_id or ('(joined)' if self._joined else '(unsent)')} on session {self.session_id or '(new)'} "
+                f"the turn {self._name('(unsent)')} on session {self.session_id or '(new)'} "
                 f"has no result: {how}"
             )
         if end is None:

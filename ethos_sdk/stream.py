@@ -936,6 +936,19 @@ class EventStream(_ReconnectingStream):
             self._yield_meta = self.include_meta
         raise StreamError("the event stream was closed before the server answered")
 
+    def _go_on_from(self, other: EventStream) -> None:
+        """Start where ``other`` (a closed stream of the same session) stopped.
+
+        Its cursor and the fingerprints of what it delivered are taken over, so
+        the first connection checks them as a reconnect does: a server that
+        restarted in between is seen, not waited on in silence.
+        """
+        self.last_seq = other.last_seq
+        self._ring_seq[:] = other._ring_seq
+        self._ring_hash[:] = other._ring_hash
+        self._first_seq = other._first_seq
+        self._turn_open = other._turn_open
+
     def __repr__(self) -> str:
         return (
             f"<EventStream session_id={self.session_id!r} last_seq={self.last_seq!r} "
@@ -1384,11 +1397,11 @@ def read_last_turn(
     session_id: str,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     deadline: Optional[float] = None,
-) -> Tuple[List[StreamEvent], Optional[int], bool]:
+) -> Tuple[List[StreamEvent], EventStream, bool]:
     """What the server's buffer holds of the session's last turn: its events from its ``run_start``.
 
     Returns those events (empty when the buffer holds no ``run_start``), the
-    id of the last event read (to go on from with ``since=``), and whether the
+    stream that read them, closed (to go on from with :meth:`EventStream._go_on_from`), and whether the
     buffer held any event at all. Reads the replay until the stream falls
     silent for :data:`BUFFER_QUIET` s, or for :data:`BUFFER_READ_AT_MOST` s
     after a connection's first event while a turn streams, or until
@@ -1414,7 +1427,7 @@ def read_last_turn(
                 break
             if deadline is not None and now >= deadline:
                 break
-        return kept, reader.last_seq, seen
+    return kept, reader, seen
 
 
 def _parse_id(value: Optional[str]) -> Optional[int]:

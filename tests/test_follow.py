@@ -21,7 +21,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from ethos_sdk import APITimeoutError, EthosClient, EventStream, NotFoundError, TurnNotFoundError
+from ethos_sdk import APITimeoutError, EthosClient, EventStream, NotFoundError, StreamError, TurnNotFoundError
 from ethos_sdk.testing import LocalEthosServer
 from ethos_sdk.types.events import StreamEvent
 
@@ -177,13 +177,15 @@ def test_follow_picks_the_last_of_several_turns_in_the_buffer() -> None:
 
 def test_a_followed_turn_continues_where_the_buffer_ended(client: EthosClient) -> None:
     buffer = Script([meta(), run_start(7, "c"), delta(8, "one "), HOLD])
-    rest = Script([meta("req-2"), delta(9, "two"), done(10, "one two", "c"), HOLD])
+    # The server replays what it still holds after the id asked for: the two events read, then the rest.
+    rest = Script([meta("req-2"), run_start(7, "c"), delta(8, "one "), delta(9, "two"), done(10, "one two", "c"), HOLD])
     with SSEServer([buffer, rest], on_post=_sessions_get) as sse:
         client = EthosClient(sse.url, api_key=FAKE_KEY)
         with client.chat.follow("s1") as turn:
             assert "".join(turn.text_stream) == "one two"
         streams = [r for r in sse.requests if r.method == "GET"]
-        assert [r.header("Last-Event-ID") for r in streams] == [None, "8"]  # resumed after the last event read
+        # Resumed with the events already read asked for again, to check them: a restart in between shows.
+        assert [r.header("Last-Event-ID") for r in streams] == [None, "6"]
 
 
 def test_leaving_a_followed_turn_stops_it_unless_detached(
@@ -233,3 +235,15 @@ def test_follow_keeps_every_event_once_across_dropped_connections(
     seen = list(turn)
     assert seen == published.turn()
     assert turn.result().text == REPLY
+
+
+def test_a_server_restart_while_following_ends_in_stream_error(
+    server: LocalEthosServer, client: EthosClient, session_id: str
+) -> None:
+    start_turn(client, session_id, 1)
+    turn = client.chat.follow(session_id, timeout=30)
+    next(turn)
+    server.faults.restart()
+    with pytest.raises(StreamError, match=r"restarted while turn \(joined\)"):
+        turn.result()
+    assert turn.state == "lost"
