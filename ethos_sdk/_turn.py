@@ -303,10 +303,12 @@ class TurnStream(_Closing):
             self._known_end = before[-1]
         try:
             if self._known_end is None:  # still running: go on after the last event read, checking it
+                if self._deadline is not None and not self._timed_out and time.monotonic() >= self._deadline - 0.05:
+                    self._time_out()  # the buffer read took the time there was: no stream worth opening
+                if self._timed_out:
+                    raise self._timeout_error()
                 self._stream = self._open_stream(session_id, None, idle_timeout, self._left_for_a_step())
                 self._stream._go_on_from(reader)
-            if self._timed_out:
-                raise self._timeout_error()
         except BaseException as exc:
             self._release()
             self._leave(_why(exc))
