@@ -31,16 +31,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ._hitl import (
-    ApprovalDecision, ApprovalPolicy, ApprovalRequest, PauseRequest, Question, QuestionAnswer, QuestionPolicy,
-    _TurnWaits,
+    ApprovalDecision, ApprovalRequest, PauseRequest, Question, QuestionAnswer, _TurnWaits,
 )
-from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
+from ._turn_options import EventCallback, TurnOptions
 from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused
 from .stream import (
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing,
+    DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing,
     read_last_turn,
 )
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
@@ -49,9 +48,10 @@ from .types.tools import ApprovalScope
 if TYPE_CHECKING:
     from ._client import EthosClient
 
-__all__ = ["TurnStream", "TurnResult", "ToolCall", "TurnUsage", "stream_turn", "ask", "ABORT_WITHIN"]
-
-EventCallback = Callable[[StreamEvent], Any]
+__all__ = [
+    "TurnStream", "TurnResult", "ToolCall", "TurnUsage", "TurnOptions", "EventCallback", "stream_turn", "ask",
+    "ABORT_WITHIN",
+]
 
 log = logging.getLogger("ethos_sdk")
 
@@ -217,26 +217,11 @@ class TurnStream(_Closing):
     _stream: Optional[EventStream]
     _events: Iterator[StreamEvent]
 
-    def __init__(
-        self,
-        client: EthosClient,
-        text: str,
-        *,
-        session_id: Optional[str] = None,
-        personality_id: str | NotGiven = NOT_GIVEN,
-        on_event: Optional[EventCallback] = None,
-        timeout: Timeout = None,
-        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-        send_options: Optional[Dict[str, Any]] = None,
-        on_approval: Optional[ApprovalPolicy] = None,
-        on_question: Optional[QuestionPolicy] = None,
-        detach: bool = False,
-        extra_headers: Optional[Mapping[str, str]] = None,
-    ) -> None:
-        client = self._prepare(client, session_id, on_event, timeout, detach, on_approval, on_question, extra_headers)
-        send: Dict[str, Any] = dict(send_options or {})
-        if not isinstance(personality_id, NotGiven):
-            send["personality_id"] = personality_id
+    def __init__(self, client: EthosClient, text: str, options: TurnOptions = TurnOptions()) -> None:
+        options.checked_timeout()  # a bad timeout is refused before the files are read
+        send = options.send_arguments()  # files are read (and refused) before anything is sent
+        client = self._prepare(client, options)
+        session_id, idle_timeout = options.session_id, options.idle_timeout
         left = self._left_for_a_step
         if self._each_wait is not None:
             send.setdefault("timeout", self._each_wait)
@@ -274,22 +259,10 @@ class TurnStream(_Closing):
         self._events = self._follow(self._stream)
 
     @classmethod
-    def _join(
-        cls,
-        client: EthosClient,
-        session_id: str,
-        *,
-        on_event: Optional[EventCallback] = None,
-        timeout: Timeout = None,
-        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-        on_approval: Optional[ApprovalPolicy] = None,
-        on_question: Optional[QuestionPolicy] = None,
-        detach: bool = False,
-        extra_headers: Optional[Mapping[str, str]] = None,
-    ) -> TurnStream:
+    def _join(cls, client: EthosClient, session_id: str, options: TurnOptions = TurnOptions()) -> TurnStream:
         """The turn running on ``session_id``, or the last one there, from the server's buffer (see ``follow``)."""
         self = cls.__new__(cls)
-        client = self._prepare(client, session_id, on_event, timeout, detach, on_approval, on_question, extra_headers)
+        client = self._prepare(client, options.but(session_id=session_id))
         self._joined = True
         try:
             before, reader, seen = read_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
@@ -307,7 +280,7 @@ class TurnStream(_Closing):
                     self._time_out()  # the buffer read took the time there was: no stream worth opening
                 if self._timed_out:
                     raise self._timeout_error()
-                self._stream = self._open_stream(session_id, None, idle_timeout, self._left_for_a_step())
+                self._stream = self._open_stream(session_id, None, options.idle_timeout, self._left_for_a_step())
                 self._stream._go_on_from(reader)
         except BaseException as exc:
             self._release()
@@ -316,17 +289,7 @@ class TurnStream(_Closing):
         self._events = self._follow(self._stream, before)
         return self
 
-    def _prepare(
-        self,
-        client: EthosClient,
-        session_id: Optional[str],
-        on_event: Optional[EventCallback],
-        timeout: Timeout,
-        detach: bool,
-        on_approval: Optional[ApprovalPolicy],
-        on_question: Optional[QuestionPolicy],
-        extra_headers: Optional[Mapping[str, str]],
-    ) -> EthosClient:
+    def _prepare(self, client: EthosClient, options: TurnOptions) -> EthosClient:
         """Set up what every turn stream has, whether it sends the message or joins a turn.
 
         Everything is checked here, before anything is sent: the timeout, the
@@ -334,13 +297,13 @@ class TurnStream(_Closing):
         goes through (the send, the stream, a denial, the abort): ``client``
         with ``extra_headers``.
         """
-        timeout = check_timeout(timeout)  # a bad value is a ConfigurationError
-        if extra_headers:
-            client = client.with_options(headers=extra_headers)
-        self._waits = _TurnWaits(client, on_approval, on_question)
+        timeout = options.checked_timeout()  # a bad value is a ConfigurationError
+        if options.extra_headers:
+            client = client.with_options(headers=options.extra_headers)
+        self._waits = _TurnWaits(client, options.on_approval, options.on_question)
         self._each_wait: Optional[Tuple[float, float]] = timeout if isinstance(timeout, tuple) else None
         self._client = client
-        self._on_event = on_event
+        self._on_event = options.on_event
         self._timed_out = False
         self._timer = None
         self._stream = None
@@ -348,7 +311,7 @@ class TurnStream(_Closing):
         self._finished = False
         self._closed_by_caller = False  # close() or the with block, before the end
         self._lost: Optional[str] = None  # why the turn was lost to a server restart
-        self._detached = bool(detach)  # leaving does not stop the turn on the server
+        self._detached = bool(options.detach)  # leaving does not stop the turn on the server
         self._left = False  # the turn was left early, and stopping it was tried (once)
         self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
         self._denied_on_giving_up = False
@@ -356,7 +319,7 @@ class TurnStream(_Closing):
         self._known_end: Optional[StreamEvent] = None  # a joined turn that had ended: its end, read or not
         self._record = _TurnRecord()
         self.turn_id = ""
-        self.session_id = session_id or ""
+        self.session_id = options.session_id or ""
         self.timeout = timeout
         whole = None if isinstance(timeout, tuple) else timeout
         self._deadline = None if whole is None else time.monotonic() + whole
@@ -790,44 +753,12 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__} raised"
 
 
-def stream_turn(
-    client: EthosClient,
-    text: str,
-    *,
-    session_id: Optional[str] = None,
-    personality_id: str | NotGiven = NOT_GIVEN,
-    on_event: Optional[EventCallback] = None,
-    timeout: Timeout = None,
-    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    send_options: Optional[Dict[str, Any]] = None,
-    on_approval: Optional[ApprovalPolicy] = None,
-    on_question: Optional[QuestionPolicy] = None,
-    detach: bool = False,
-    extra_headers: Optional[Mapping[str, str]] = None,
-) -> TurnStream:
+def stream_turn(client: EthosClient, text: str, options: TurnOptions = TurnOptions()) -> TurnStream:
     """Send ``text`` and return the iterator of that turn's events (see :class:`TurnStream`)."""
-    return TurnStream(
-        client, text, session_id=session_id, personality_id=personality_id,
-        on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
-        on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
-    )
+    return TurnStream(client, text, options)
 
 
-def ask(
-    client: EthosClient,
-    text: str,
-    *,
-    session_id: Optional[str] = None,
-    personality_id: str | NotGiven = NOT_GIVEN,
-    on_event: Optional[EventCallback] = None,
-    timeout: Timeout = None,
-    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-    send_options: Optional[Dict[str, Any]] = None,
-    on_approval: Optional[ApprovalPolicy] = None,
-    on_question: Optional[QuestionPolicy] = None,
-    detach: bool = False,
-    extra_headers: Optional[Mapping[str, str]] = None,
-) -> TurnResult:
+def ask(client: EthosClient, text: str, options: TurnOptions = TurnOptions()) -> TurnResult:
     """Send ``text``, wait for the whole reply and return it as a :class:`TurnResult`.
 
     Raises :class:`~ethos_sdk.TurnError` when the turn ends with an ``error`` event.
@@ -838,11 +769,7 @@ def ask(
     Leaving it early (Ctrl-C, a timeout) stops the
     turn on the server, as leaving a ``TurnStream``'s ``with`` block does.
     """
-    turn = stream_turn(
-        client, text, session_id=session_id, personality_id=personality_id,
-        on_event=on_event, timeout=timeout, idle_timeout=idle_timeout, send_options=send_options,
-        on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
-    )
+    turn = stream_turn(client, text, options)
     turn._waits.raise_on_pause = True
     try:
         result = turn.result()

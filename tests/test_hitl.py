@@ -548,9 +548,9 @@ def test_a_threaded_answer_unblocks_a_waiting_result(cookie: EthosClient) -> Non
 
 def test_the_turn_stays_subscribed_through_a_long_wait(client: EthosClient) -> None:
     """Silence while waiting makes the stream reconnect, not drop out; the request is not seen twice."""
-    from ethos_sdk._turn import stream_turn
+    from ethos_sdk._turn import TurnOptions, stream_turn
 
-    turn = stream_turn(client, drop("long wait"), timeout=10, idle_timeout=0.2)
+    turn = stream_turn(client, drop("long wait"), TurnOptions(timeout=10, idle_timeout=0.2))
     reconnected = threading.Event()
 
     def approve_after_reconnects() -> None:

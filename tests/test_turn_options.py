@@ -141,3 +141,28 @@ def test_ask_with_detach_leaves_the_turn_running_when_interrupted() -> None:
             sse.add(Script([meta(), run_start(1), delta(2, "one"), HOLD]))
             client.chat.ask("hi", on_event=interrupt)
     assert posts.paths() == ["/rpc/chat/send", "/rpc/chat/send", "/rpc/chat/abort"]
+
+
+def test_the_turn_options_object_names_exactly_what_chat_ask_and_stream_take() -> None:
+    """chat.ask and chat.stream list their options for the reader; TurnOptions carries them down: the two agree."""
+    import inspect
+
+    from ethos_sdk._turn_options import TurnOptions
+    from ethos_sdk.namespaces.chat import Chat
+
+    for method in (Chat.ask, Chat.stream):
+        keyword_only = {
+            name for name, parameter in inspect.signature(method).parameters.items()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+        assert keyword_only == TurnOptions.names(), method.__name__
+    follow = set(inspect.signature(Chat.follow).parameters) - {"self", "session_id"}
+    assert follow < TurnOptions.names()
+
+
+def test_options_given_by_name_refuse_a_misspelt_one_with_the_list_of_names() -> None:
+    from ethos_sdk._turn_options import TurnOptions
+
+    assert TurnOptions.from_keywords("ask_many", {"timeout": 5}).timeout == 5
+    with pytest.raises(ConfigurationError, match=r"ask_many got unknown option 'on_aproval'; it takes .*on_approval"):
+        TurnOptions.from_keywords("ask_many", {"on_aproval": "deny"})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, cast
+from typing import TYPE_CHECKING, Literal, Mapping, Optional, Sequence, cast
 
 from .._hitl import ApprovalPolicy, QuestionPolicy
-from .._turn import EventCallback, TurnResult, TurnStream, ask, stream_turn
+from .._turn import EventCallback, TurnOptions, TurnResult, TurnStream, ask, stream_turn
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
 
@@ -254,11 +254,11 @@ class Chat(Namespace):
         the turn is lost and would never end. Send the message again with the
         same ``session_id`` to carry on.
         """
-        return stream_turn(
-            self._client, text, session_id=session_id, personality_id=personality_id,
-            on_event=on_event, timeout=timeout, send_options=_with_files(files),
+        options = TurnOptions(
+            session_id=session_id, personality_id=personality_id, on_event=on_event, timeout=timeout, files=files,
             on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
         )
+        return stream_turn(self._client, text, options)
 
     def ask(
         self,
@@ -318,11 +318,11 @@ class Chat(Namespace):
         ``detach=True``: then the turn runs on, and :meth:`follow` joins it
         later.
         """
-        return ask(
-            self._client, text, session_id=session_id, personality_id=personality_id,
-            on_event=on_event, timeout=timeout, send_options=_with_files(files),
+        options = TurnOptions(
+            session_id=session_id, personality_id=personality_id, on_event=on_event, timeout=timeout, files=files,
             on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
         )
+        return ask(self._client, text, options)
 
     def follow(
         self,
@@ -377,16 +377,9 @@ class Chat(Namespace):
             StreamError: while iterating, as for :meth:`stream` (the server
                 restarted and lost the turn).
         """
-        return TurnStream._join(
-            self._client, session_id, on_event=on_event, timeout=timeout,
-            on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
+        options = TurnOptions(
+            on_event=on_event, timeout=timeout, on_approval=on_approval, on_question=on_question, detach=detach,
+            extra_headers=extra_headers,
         )
+        return TurnStream._join(self._client, session_id, options)
 
-
-def _with_files(files: Optional[Sequence[FileInput]]) -> Optional[Dict[str, Any]]:
-    """``chat.send`` options carrying ``files``, read now: a file that cannot go fails before the turn starts."""
-    if files is None:
-        return None
-    from .._files import attachments_for
-
-    return {"attachments": attachments_for(files)}
