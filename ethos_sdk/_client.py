@@ -526,13 +526,31 @@ class EthosClient:
     # -- lifetime --------------------------------------------------------------
 
     def close(self) -> None:
-        """Free the connections (a ``session`` passed in by you is left open).
+        """Stop the turns still in flight, then free the connections (a ``session`` passed in by you is left open).
+
+        Every turn this client started and that is still running -- in any
+        thread, through ``chat.ask``, ``chat.stream``, ``chat.follow`` or
+        ``chat.ask_many``, through clients made by :meth:`with_options` too --
+        is stopped on the server first, as leaving its ``with`` block would
+        stop it: its pending approval denied, then ``chat.abort``, all at once,
+        within about two seconds; the log (logger ``ethos_sdk``, INFO) says how
+        many. The thread that followed such a turn gets
+        :class:`~ethos_sdk.ClientClosedError`. Turns started with
+        ``detach=True`` are left running. Leaving ``with EthosClient(...)``
+        does the same, whatever made you leave it.
 
         From then on every call, :meth:`events` and the chat helpers raise
         :class:`~ethos_sdk.ClientClosedError`. Closing a client made by
-        :meth:`with_options` leaves the pool it shares open.
+        :meth:`with_options` stops only the turns started through it, and
+        leaves the pool it shares open.
         """
-        self._transport.close()
+        transport = self._transport
+        if not transport.closed and not transport.pool.closed:
+            transport.pool.stop_turns(
+                "its client was closed (close(), or the end of its with block)",
+                None if transport.owns_pool else transport,
+            )
+        transport.close()
 
     def __enter__(self) -> EthosClient:
         return self

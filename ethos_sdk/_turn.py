@@ -37,7 +37,9 @@ from ._hitl import (
     ApprovalDecision, ApprovalRequest, PauseRequest, Question, QuestionAnswer, _TurnWaits,
 )
 from ._turn_options import EventCallback, TurnOptions
-from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused
+from .errors import (
+    APITimeoutError, ClientClosedError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused,
+)
 from .stream import (
     DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing,
     read_last_turn,
@@ -255,7 +257,14 @@ class TurnStream(_Closing):
             self._leave(_why(exc))
             if self._timed_out:
                 raise self._timeout_error() from exc
+            if self._stopped_by is not None:
+                raise self._stopped_error() from exc
             raise
+        finally:
+            self._send_done.set()
+        if self._stopped_by is not None:  # stopped while the message was on its way: whoever stopped it aborts it
+            self._release()
+            raise self._stopped_error()
         self._events = self._follow(self._stream)
 
     @classmethod
@@ -264,6 +273,7 @@ class TurnStream(_Closing):
         self = cls.__new__(cls)
         client = self._prepare(client, options.but(session_id=session_id))
         self._joined = True
+        self._send_done.set()  # nothing to send: the turn is known from the start
         try:
             before, reader, seen = read_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
         except BaseException:
@@ -298,6 +308,11 @@ class TurnStream(_Closing):
         with ``extra_headers``.
         """
         timeout = options.checked_timeout()  # a bad value is a ConfigurationError
+        self._owner = client._transport  # whose close() stops this turn (see ethos_sdk._inflight)
+        self._stopped_by: Optional[str] = None  # why close(), ask_many or a signal stopped it from outside
+        self._missing: Optional[str] = None  # events of the turn lost for good (see _events_missing)
+        self._send_done = threading.Event()  # the message was sent, or sending it failed
+        self._leaving = threading.Lock()  # one thread at a time stops the turn on the server
         if options.extra_headers:
             client = client.with_options(headers=options.extra_headers)
         self._waits = _TurnWaits(client, options.on_approval, options.on_question)
@@ -321,6 +336,7 @@ class TurnStream(_Closing):
         self.turn_id = ""
         self.session_id = options.session_id or ""
         self.timeout = timeout
+        self._owner.pool.in_flight().add(self)  # refused (ClientClosedError) while its client is being closed
         whole = None if isinstance(timeout, tuple) else timeout
         self._deadline = None if whole is None else time.monotonic() + whole
         if whole is not None:
@@ -347,6 +363,7 @@ class TurnStream(_Closing):
             connect_timeout=min(DEFAULT_CONNECT_TIMEOUT, connect_timeout), check_session=False,
         )
         stream._restart_hook = self._server_restarted
+        stream._gap_hook = self._events_missing
         if self._each_wait is not None:
             stream._silence_hook = self._silent_too_long
         self._stream = stream
@@ -368,6 +385,26 @@ class TurnStream(_Closing):
             "what was kept)."
         )
         raise StreamError(self._lost)
+
+    def _events_missing(self, have: int, seq: int) -> None:
+        """Called by the stream when the events between two ids are gone for good: the turn would come back short."""
+        if self._finished:
+            return
+        fate = "it goes on, detached" if self._detached else "the SDK stopped it on the server"
+        self._missing = (
+            f"{seq - have - 1} event(s) of turn {self._name('(being sent)')} on session {self.session_id or '(new)'} "
+            f"are missing (ids {have + 1} to {seq - 1} are no longer in the server's buffer), so its reply, tool "
+            f"calls and usage would be incomplete; {fate}. client.sessions.get({self.session_id!r}) has what "
+            "the server saved of the conversation"
+        )
+        raise StreamError(self._missing)
+
+    def _stopped_error(self) -> ClientClosedError:
+        """What the turn's own thread raises once ``close()``, ``ask_many`` or a signal stopped it."""
+        return ClientClosedError(
+            f"turn {self._name('(being sent)')} on session {self.session_id or '(new)'} was stopped: "
+            f"{self._stopped_by}. The SDK stopped it on the server (a pending approval denied, then chat.abort)"
+        )
 
     def _time_out(self) -> None:
         self._timed_out = True
@@ -624,6 +661,10 @@ class TurnStream(_Closing):
             raise TurnError(end["error"], code=end.get("code"), event=end)
         if end is None and self._lost is not None:
             raise StreamError(self._lost)
+        if end is None and self._missing is not None:
+            raise StreamError(self._missing)
+        if end is None and self._stopped_by is not None:
+            raise self._stopped_error()
         if end is None and self._timed_out:
             raise self._timeout_error()
         if end is None and self._closed_by_caller:
@@ -696,7 +737,13 @@ class TurnStream(_Closing):
         Not for a detached turn, one that ended or was lost, nor one whose
         ``chat.send`` never answered (there is no known turn to stop). Errors
         are logged, never raised; a second Ctrl-C during it is raised at once.
+        Another thread may stop the turn at the same time (``client.close()``):
+        the second caller waits for the first, and the turn is stopped once.
         """
+        with self._leaving:
+            self._leave_once(self._stopped_by or why)
+
+    def _leave_once(self, why: str) -> None:
         if self._left or self._finished or self._detached or self._lost is not None:
             return
         if not self.turn_id and not self._joined:
@@ -727,6 +774,7 @@ class TurnStream(_Closing):
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
+        self._owner.pool.in_flight().discard(self)
 
 
 def _no_turn(session_id: str, seen: bool) -> TurnNotFoundError:
