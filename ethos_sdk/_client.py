@@ -22,11 +22,14 @@ from ._auth import (
 from ._ids import new_client_suffix
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
 from ._safety import check_address, check_cookie_value, check_headers, check_origin
-from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, Transport
+from ._transport import (
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, CredentialSource, Transport,
+)
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from .errors import AuthenticationError, ConfigurationError
 
 if TYPE_CHECKING:
+    from ._config import ClientConfig
     from .stream import EventStream
     from .surface_streams import SystemEventStream
     from .types.system import Health
@@ -229,7 +232,7 @@ class EthosClient:
         self.max_event_bytes: int = check_max_event_bytes(max_event_bytes)
         """The largest frame (one event) the client's event streams accept, in bytes."""
 
-        credentials = self._find_credentials(base, api_key, cookie)
+        credentials, source = self._find_credentials(base, api_key, cookie)
         address = urlsplit(base)
         if credentials.mode == "bearer" and address.scheme.lower() == "http" and not is_loopback(base):
             host = address.netloc.lower()  # one warning per server, however its URL is spelled
@@ -256,6 +259,34 @@ class EthosClient:
             max_connections=max_connections,
             max_response_bytes=max_response_bytes,
         )
+        self._transport.credential_source = source
+
+    def to_config(self, *, include_credentials: bool = False) -> ClientConfig:
+        """This client's settings as a :class:`~ethos_sdk.ClientConfig`: picklable, to make the same client elsewhere.
+
+        A client cannot be pickled (it holds open connections and a secret);
+        its settings can. Send the config to a worker process, a cluster or a
+        job queue, and call :meth:`ClientConfig.connect <ethos_sdk.ClientConfig.connect>`
+        there::
+
+            config = client.to_config()
+            ...                            # in the worker:
+            worker_client = config.connect()
+
+        It holds the base URL, ``origin``, timeouts, ``deadline``,
+        ``max_retries``, the limits, the extra headers, and **where the
+        credential came from** -- ``ETHOS_API_KEY``, the web-token file, an
+        argument or :meth:`login` -- but **not the credential itself**:
+        ``connect()`` reads it again where it runs (the variable or the file
+        must be there). ``include_credentials=True`` puts the secret in the
+        config (its repr shows ``'***'``): then whoever can read the pickled
+        config can use the key, so send it only where you would send the key.
+        A ``session`` passed to this client does not travel, and each
+        connected client gets its own ``client_id``.
+        """
+        from ._config import ClientConfig
+
+        return ClientConfig._of(self, include_credentials)
 
     def with_options(
         self,
@@ -308,21 +339,23 @@ class EthosClient:
         return derived
 
     @staticmethod
-    def _find_credentials(base: str, api_key: str | None, cookie: str | None) -> Credentials:
+    def _find_credentials(base: str, api_key: str | None, cookie: str | None) -> tuple[Credentials, CredentialSource]:
+        """The credentials, and where they came from (:meth:`to_config` records it, to read them there again)."""
         if api_key is not None:
-            return Credentials("bearer", check_api_key(api_key))
+            return Credentials("bearer", check_api_key(api_key)), ("argument", None)
         if cookie is not None:
             if not cookie.strip():
                 raise ConfigurationError("cookie is empty")
-            return Credentials("cookie", check_cookie_value(cookie.strip()))
+            return Credentials("cookie", check_cookie_value(cookie.strip())), ("argument", None)
         env_key = os.environ.get("ETHOS_API_KEY")
         if env_key:
-            return Credentials("bearer", check_api_key(env_key))
+            return Credentials("bearer", check_api_key(env_key)), ("ETHOS_API_KEY", None)
         token_path = token_file_path()
         if is_loopback(base):
             token = read_token_file(token_path)
             if token:
-                return Credentials("cookie", check_cookie_value(token, f"the web token in {token_path}"))
+                found = Credentials("cookie", check_cookie_value(token, f"the web token in {token_path}"))
+                return found, ("web-token file", str(token_path))
         raise ConfigurationError(
             f"no credential for {base}. Give one of:\n"
             "  - api_key='sk-ethos-...' (or set ETHOS_API_KEY); add origin=... if the key is "
@@ -407,6 +440,7 @@ class EthosClient:
             )
         check_cookie_value(cookie, "the ethos_auth cookie the server set")
         self._transport.set_credentials(Credentials("cookie", cookie))
+        self._transport.credential_source = ("login", None)
 
     # -- calls -------------------------------------------------------------------
 

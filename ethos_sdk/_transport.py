@@ -16,7 +16,7 @@ import socket
 import sys
 import time
 from datetime import timedelta as _timedelta
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
@@ -61,6 +61,11 @@ MAX_RETRY_AFTER = 60.0
 _BACKOFF_BASE = 0.5
 _BACKOFF_CAP = 8.0
 _ERROR_TEXT_LIMIT = 64 * 1024
+
+
+CredentialSource = Tuple[str, Optional[str]]
+"""Where a client's credential came from: ``("argument", None)``, ``("ETHOS_API_KEY", None)``,
+``("web-token file", <its path>)`` or ``("login", None)``."""
 
 
 class Credentials:
@@ -619,6 +624,8 @@ class Transport:
         self.max_response_bytes = max_response_bytes
         """The largest answer read, decompressed bytes counted (see :class:`ResponseTooLargeError`)."""
         self.credentials = credentials
+        self.credential_source: CredentialSource = ("argument", None)
+        """Where the credential came from (the client sets it; see :meth:`EthosClient.to_config`)."""
         self.origin = origin
         self.timeout = timeout
         self.max_retries = max_retries
@@ -667,6 +674,7 @@ class Transport:
         )
         derived.sleep = self.sleep
         derived.ends_by = self.ends_by
+        derived.credential_source = self.credential_source
         return derived
 
     # -- headers -----------------------------------------------------------
