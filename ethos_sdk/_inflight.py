@@ -137,8 +137,8 @@ def _stop_turn(turn: TurnStream, why: str, within: float) -> None:
     turn._stopped_by = why
     try:
         turn._stop(why)
-        if not turn._send_done.is_set() and turn._send_done.wait(within):
-            turn._leave(why)  # its id is known now (if the send failed, there is no turn to stop)
+        if turn._send_done.wait(within):
+            turn._leave(why)  # a send in flight above: its turn is known now (once stopped, this does nothing)
     except Exception as exc:  # noqa: BLE001 - one turn's failure must not stop the others being stopped
         log.warning("could not stop turn %s on session %s (%s): %s", turn.turn_id, turn.session_id, why, exc)
 

@@ -14,6 +14,7 @@ import os
 import random
 import socket
 import sys
+import threading
 import time
 from datetime import timedelta as _timedelta
 from typing import Any, Callable, Mapping, Optional, Tuple
@@ -545,7 +546,9 @@ class Pool:
         if self._in_flight is None:
             from ._inflight import TurnsInFlight
 
-            self._in_flight = TurnsInFlight()
+            with _MAKING_REGISTRY:  # two threads starting their first turns make one registry, not two
+                if self._in_flight is None:
+                    self._in_flight = TurnsInFlight()
         return self._in_flight
 
     def stop_turns(self, why: str, owner: Transport | None = None) -> int:
@@ -589,6 +592,9 @@ class Pool:
                     "Make a new client in the child process (client.to_config().connect())",
                     type(adapter).__name__,
                 )
+
+
+_MAKING_REGISTRY = threading.Lock()
 
 
 def _own_session(max_connections: int) -> requests.Session:
