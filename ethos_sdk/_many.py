@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import importlib
+import itertools
 import logging
 import pickle
+import queue
 import sys
 import threading
 import time
@@ -318,6 +320,11 @@ class _Progress:
             else:
                 self.bar = bars.tqdm(total=total, unit="turn", desc="chat.ask_many")
 
+    @property
+    def active(self) -> bool:
+        """True when something is shown or called after each item."""
+        return self.call is not None or self.bar is not None or self.counter
+
     def update(self, done: int, result: Union[TurnResult, Exception]) -> None:
         if isinstance(result, Exception):
             self.failed += 1
@@ -404,40 +411,68 @@ def ask_many(
     runs_in: concurrent.futures.Executor = executor or concurrent.futures.ThreadPoolExecutor(
         window, thread_name_prefix="ethos-sdk-ask-many"
     )
-    results: List[Any] = [None] * total
-    running: Dict[concurrent.futures.Future[TurnResult], int] = {}
-    started = done = 0
+    # Our own pool runs `window` turns at once however many items wait in it: it gets them all now (up to
+    # _QUEUED_AT_MOST), and this thread sleeps until the end, a failure to raise, or an item to report. An
+    # executor of yours (or of other processes) gets `window` items at a time, handed out here as others end.
+    queued = min(total, _QUEUED_AT_MOST) if executor is None else window
+    wake_on_each = queued < total or reporter.active
+    futures: List[concurrent.futures.Future[TurnResult]] = []
+    index_of: Dict[concurrent.futures.Future[TurnResult], int] = {}
+    finished: queue.SimpleQueue[Optional[concurrent.futures.Future[TurnResult]]] = queue.SimpleQueue()
+    ended = itertools.count(1)
+
+    def on_done(future: concurrent.futures.Future[TurnResult]) -> None:  # in the thread that ran the item
+        last = next(ended) == total  # next() of a count is atomic
+        if future.cancelled():
+            return
+        if wake_on_each or (on_error == "raise" and future.exception() is not None):
+            finished.put(future)
+        if last:
+            finished.put(None)
+
+    seen = 0
     failure: Optional[int] = None
     try:
-        while done < total:
-            while started < total and len(running) < window:
-                text, turn_options = planned[started]
+        while True:
+            while len(futures) < total and len(futures) - seen < queued:
+                text, turn_options = planned[len(futures)]
                 if config is None:
                     future = runs_in.submit(_one_turn, runner, text, turn_options)
                 else:
                     future = runs_in.submit(_one_turn_in_worker, config, text, turn_options)
-                running[future] = started
-                started += 1
-            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
-            for future in finished:
-                index = running.pop(future)
-                try:
-                    results[index] = future.result()
-                except Exception as error:
-                    if on_error == "raise":
-                        failure = index
-                        raise
-                    results[index] = error
-                done += 1
-                reporter.update(done, results[index])
+                index_of[future] = len(futures)
+                futures.append(future)
+                future.add_done_callback(on_done)
+            item = finished.get()  # Ctrl-C interrupts this wait
+            if item is None:
+                break
+            seen += 1
+            try:
+                result: Union[TurnResult, Exception] = item.result()
+            except Exception as error:
+                if on_error == "raise":
+                    failure = index_of[item]
+                    raise
+                result = error
+            reporter.update(seen, result)
     except BaseException as exc:
-        _stop_the_rest(client, runner, running, _reason(exc, failure), local)
+        _stop_the_rest(client, runner, [f for f in futures if not f.done()], _reason(exc, failure), local)
         raise
     finally:
-        reporter.close(done)
+        reporter.close(seen if wake_on_each else sum(f.done() for f in futures))
         if executor is None:
             runs_in.shutdown(wait=False, cancel_futures=True)
+    results: List[Any] = []
+    for future in futures:
+        try:
+            results.append(future.result())
+        except Exception as error:  # on_error="return": the error takes the item's place
+            results.append(error)
     return TurnResults([text for text, _ in planned], results)
+
+
+_QUEUED_AT_MOST = 10_000
+"""Items handed to ask_many's own thread pool ahead of time (each holds a future until the run ends)."""
 
 
 def _reason(exc: BaseException, failure: Optional[int]) -> str:
@@ -451,7 +486,7 @@ def _reason(exc: BaseException, failure: Optional[int]) -> str:
 def _stop_the_rest(
     client: EthosClient,
     runner: EthosClient,
-    running: Mapping[concurrent.futures.Future[TurnResult], int],
+    running: Sequence[concurrent.futures.Future[TurnResult]],
     why: str,
     local: bool,
 ) -> None:

@@ -325,7 +325,9 @@ class TurnPaused(TurnError):
     keeps its ids, tool, arguments or question but has no client: answer it
     with a client of the receiving process, then join the turn::
 
-        except ApprovalRequired as e:                    # raised in a worker process
+        try:
+            future.result()                              # raised in a worker process
+        except ApprovalRequired as e:
             client.tools.approve(e.request.approval_id, client.client_id, "once")
             reply = client.chat.follow(e.session_id).result()
     """

@@ -186,6 +186,16 @@ def test_concurrency_never_exceeds_the_pool(server: LocalEthosServer, caplog: py
     assert peak == 3
 
 
+def test_a_long_run_is_handed_to_the_threads_a_few_items_at_a_time(
+    client: EthosClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ask_many's queue bound, each ending item lets the next one in: the order holds."""
+    monkeypatch.setattr("ethos_sdk._many._QUEUED_AT_MOST", 3)
+    items = [f"long run {i}" for i in range(9)]
+    results = client.chat.ask_many(items, max_concurrency=2)
+    assert [r.text for r in results] == [REPLY + item for item in items]
+
+
 def test_progress_goes_to_a_function_in_order(client: EthosClient) -> None:
     calls: List[Tuple[int, int, str]] = []
     client.chat.ask_many(
