@@ -27,7 +27,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator, List, Tuple, Union
+from typing import Any, List, Tuple, Union
 
 import pytest
 
@@ -45,23 +45,12 @@ from ethos_sdk import (
 from ethos_sdk.testing import LocalEthosServer
 
 from .conftest import ROOT, report
+from .test_turn_lifetime import client, server  # noqa: F401 - the same fixtures: SLOW words 0.3 s apart
 
 REPLY = "Hello from the fake LLM. You said: "
 DROP = 'USE_TOOL:terminal ARGS:{"command":"echo drop table many"}'
 SLOW = "SLOW " + " ".join(f"w{i}" for i in range(30))
 """About 35 words at 0.3 s each: ten seconds unless stopped."""
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LocalEthosServer]:
-    with LocalEthosServer(slow_word_delay=0.3) as running:
-        yield running
-
-
-@pytest.fixture
-def client(server: LocalEthosServer) -> Iterator[EthosClient]:
-    with server.client(timeout=20) as c:
-        yield c
 
 
 def _sends(server: LocalEthosServer) -> int:
@@ -254,6 +243,10 @@ def test_a_spawned_process_pool_gets_the_config_and_returns_the_right_answers(
             [f"p{i}" for i in range(6)] + [DROP, "FAIL"], executor=pool, on_error="return",
         )
         approved = client.chat.ask_many([DROP], executor=pool, on_approval=_policy)
+        sends = _sends(server)
+        with pytest.raises(TurnError, match="told to fail"):  # raised in a worker, as itself
+            client.chat.ask_many(["FAIL first", "never sent", "nor this"], executor=pool, max_concurrency=1)
+        assert _sends(server) == sends + 1  # the items after the failure were never handed out
     report(f"ask_many over a spawned ProcessPoolExecutor (2 workers, 9 items): {time.monotonic() - started:.1f} s")
     assert [r.text if isinstance(r, TurnResult) else r for r in results[:6]] == [REPLY + f"p{i}" for i in range(6)]
     assert isinstance(results[6], ApprovalRequired) and results[6].request.decision == "deny"

@@ -19,6 +19,7 @@ Also here: a turn whose stream finds events missing for good raises
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing
 import os
@@ -29,7 +30,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -171,6 +172,41 @@ def test_a_session_passed_in_gets_fresh_connections_in_the_child_and_keeps_its_o
     mine = uuid.uuid4().hex
     assert client.sessions.with_raw_response.list(limit=1, extra_headers={"x-request-id": mine}).request_id == mine
     client.close()
+
+
+class _Canned(requests.adapters.BaseAdapter):
+    """An adapter that answers by itself, as test adapters (requests-mock...) do: it has no urllib3 pools."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        body = b'{"json":{"items":[],"nextCursor":null}}'
+        response = requests.Response()
+        response.status_code = 200
+        response.headers.update({"content-type": "application/json", "content-length": str(len(body))})
+        response.raw = io.BytesIO(body)
+        response.url = request.url or ""
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def test_an_adapter_without_pools_is_used_as_it_is_in_the_child_with_a_warning() -> None:
+    session = requests.Session()
+    session.mount("http://", _Canned())
+    client = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY, session=session)
+    assert client.sessions.list(limit=1)["items"] == []
+
+    def child() -> int:
+        seen: List[str] = []
+        handler = logging.Handler()
+        handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+        logging.getLogger("ethos_sdk").addHandler(handler)
+        answered = client.sessions.list(limit=1)["items"] == []
+        warned = any("_Canned adapter of the session passed to EthosClient is not an HTTPAdapter" in m for m in seen)
+        return 0 if answered and warned else 4
+
+    assert _in_a_child(child) == 0
 
 
 def test_closing_in_the_child_leaves_the_parents_connections_open(server: ServerProcess) -> None:
