@@ -275,6 +275,7 @@ class TurnStream(_Closing):
         if before[-1]["type"] in TURN_END_TYPES:
             self._known_end = before[-1]
         try:
+            self._waits.replayed(before, session_id)  # settled requests are not offered again; pending is set
             if self._known_end is None:  # still running: go on after the last event read, checking it
                 if self._deadline is not None and not self._timed_out and time.monotonic() >= self._deadline - 0.05:
                     self._time_out()  # the buffer read took the time there was: no stream worth opening
@@ -436,6 +437,10 @@ class TurnStream(_Closing):
             raise  # the end, or a pause handed to the caller with the turn still live
         except BaseException as exc:
             self._leave(_why(exc))  # Ctrl-C while waiting or prompting, a timeout, on_event raising...
+            if self._timed_out and not isinstance(exc, (KeyboardInterrupt, APITimeoutError)):
+                # A policy or prompt that answered after the deadline: the SDK had denied the request and sent
+                # nothing more. The timeout is what happened to the turn; the late answer's error is its cause.
+                raise self._timeout_error() from exc
             raise
         if paused is not None:
             raise paused  # the generator is untouched: the caller may go on following the turn
