@@ -21,10 +21,10 @@ from ._auth import (
 )
 from ._ids import new_client_suffix
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
-from ._safety import check_address, check_cookie_value, check_headers, check_origin
+from ._safety import check_address, check_cookie_value, check_headers, check_origin, cookie_token, quoted
 from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
-from .errors import AuthenticationError, ConfigurationError
+from .errors import AuthenticationError, ConfigurationError, redact
 
 if TYPE_CHECKING:
     from .stream import EventStream
@@ -85,12 +85,24 @@ def _origin_of(given: str | None, from_env: str | None) -> str | None:
 
 
 def _check_base_url(value: str) -> str:
-    """``value`` without a trailing slash, or a :class:`ConfigurationError` saying what is wrong."""
+    """``value`` without a trailing slash, or a :class:`ConfigurationError` saying what is wrong.
+
+    A credential given where the address goes (``EthosClient(key)``) is never
+    repeated in the message: an API key shows as ``sk-ethos-***`` with the
+    hint to pass it as ``api_key=``, a web token not at all.
+    """
     base = value.strip().rstrip("/")
     check_address(base)  # first: the messages below may show the URL
     parts = urlsplit(base)
     if "://" not in base or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"base_url must start with http:// or https://, got {base!r}")
+        shown = quoted(base)
+        if shown != repr(base):
+            raise ConfigurationError(
+                f"base_url is the server's address (http:// or https://), and got {shown}. Pass the "
+                "address first and the credential by name: EthosClient('http://127.0.0.1:3000', "
+                "api_key='sk-ethos-...') or cookie='<web token>'"
+            )
+        raise ConfigurationError(f"base_url must start with http:// or https://, got {shown}")
     if parts.query or parts.fragment:
         raise ConfigurationError(
             f"base_url must not have a query or fragment, got {base!r}: give the server's address"
@@ -236,7 +248,7 @@ class EthosClient:
             if host not in _warned_plain_http:
                 _warned_plain_http.add(host)
                 warnings.warn(
-                    f"sending an API key over plain HTTP to {base}: anyone on the network "
+                    f"sending an API key over plain HTTP to {redact(base)}: anyone on the network "
                     "can read it. Use https:// for servers that are not on this machine.",
                     InsecureCredentialWarning,
                     stacklevel=2,
@@ -312,9 +324,10 @@ class EthosClient:
         if api_key is not None:
             return Credentials("bearer", check_api_key(api_key))
         if cookie is not None:
-            if not cookie.strip():
+            given = cookie_token(cookie)
+            if not given:
                 raise ConfigurationError("cookie is empty")
-            return Credentials("cookie", check_cookie_value(cookie.strip()))
+            return Credentials("cookie", check_cookie_value(given))
         env_key = os.environ.get("ETHOS_API_KEY")
         if env_key:
             return Credentials("bearer", check_api_key(env_key))

@@ -8,7 +8,10 @@ is sent, and none of its messages repeats a secret it was given.
   urllib3 for what is connected to) reads as the same scheme, host and port:
   no backslash, no ``user:password@``, no control character, a port of 1-65535.
 * :func:`check_header_secret` and :func:`check_cookie_value`: a credential that
-  can go into its header as it is, and a cookie that cannot smuggle others in.
+  can go into its header as it is, and a cookie that cannot smuggle others in;
+  :func:`cookie_token` takes the token out of an ``ethos_auth=...`` line.
+* :func:`quoted`: how a message shows a value the user gave, unless the value
+  may be a credential given in the wrong place (then it is not shown).
 * :func:`path_segment`: an id put into a URL path, refused when the URL layer
   would read it as a step up (``..``) or nothing (``.``, empty).
 * :func:`download_name`: a server-given file name cut down to one harmless name.
@@ -23,11 +26,29 @@ from urllib.parse import quote, urlsplit
 from .errors import ConfigurationError
 
 __all__ = [
-    "check_address", "check_origin", "check_header_secret", "check_cookie_value", "check_headers", "path_segment",
-    "download_name",
+    "check_address", "check_origin", "check_header_secret", "check_cookie_value", "cookie_token", "check_headers",
+    "path_segment", "download_name", "quoted",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_API_KEY_PREFIX = "sk-ethos-"
+KEY_HINT = "this looks like an API key: pass api_key="
+_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_~+/=-]{32,}")
+
+
+def quoted(value: str) -> str:
+    """``repr(value)`` for a message, unless ``value`` may be a credential given where an address goes.
+
+    An Ethos API key is shown as ``'sk-ethos-***'`` with the hint to pass it as
+    ``api_key=``; a long run of token characters without a scheme or a dot (a
+    web token, say) is not shown at all.
+    """
+    text = value.strip()
+    if _API_KEY_PREFIX in text:
+        return f"'sk-ethos-***' ({KEY_HINT})"
+    if "://" not in text and _TOKEN_LIKE.fullmatch(text):
+        return "a value that looks like a credential, not an address (not shown)"
+    return repr(value)
 _HOST_NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
@@ -127,7 +148,7 @@ def check_origin(origin: str, name: str = "origin") -> str:
         raise ConfigurationError(
             f"{name} must be a web origin, scheme://host[:port] with no path (the value of the "
             f"Origin header the key's allowed origins are compared with), like "
-            f"'https://app.example.com' or 'http://localhost:3001'; got {value!r}"
+            f"'https://app.example.com' or 'http://localhost:3001'; got {quoted(value)}"
         )
     return f"{parts.scheme.lower()}://{parts.netloc}"
 
@@ -196,6 +217,33 @@ def check_cookie_value(value: str, name: str = "cookie") -> str:
             "the ethos_auth cookie alone, without 'ethos_auth=' or ';'"
         )
     return value
+
+
+def cookie_token(value: str, name: str = "cookie") -> str:
+    """The web token in what ``cookie=`` was given: the token, ``ethos_auth=<token>`` or a whole cookie line.
+
+    An ``sk-ethos-`` key is refused with a pointer to ``api_key=``; a cookie
+    line without ``ethos_auth`` is refused with what to give. No message
+    repeats the value.
+    """
+    text = value.strip()
+    if text[:7].lower() == "cookie:":
+        text = text[7:].strip()
+    if _API_KEY_PREFIX in text:
+        raise ConfigurationError(
+            f"{name}= was given an Ethos API key (sk-ethos-***); {KEY_HINT}... instead. {name}= takes the web "
+            "token, the value of the ethos_auth cookie"
+        )
+    if "ethos_auth=" in text or ";" in text:
+        for pair in text.split(";"):
+            key, sep, token = pair.partition("=")
+            if sep and key.strip() == "ethos_auth":
+                return token.strip()
+        raise ConfigurationError(
+            f"{name}= was given a cookie line without ethos_auth (not shown: it may hold secrets): pass the web "
+            "token, the value of the ethos_auth cookie, or a line that holds that cookie"
+        )
+    return text
 
 
 def path_segment(value: object, name: str) -> str:

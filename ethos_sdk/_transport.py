@@ -1153,7 +1153,7 @@ def _log_from_environment() -> None:
         import warnings
 
         warnings.warn(
-            f"ETHOS_LOG={value!r} is not used: set it to 'debug' or 'info'", stacklevel=2
+            f"ETHOS_LOG={redact(repr(value))} is not used: set it to 'debug' or 'info'", stacklevel=2
         )
         return
     handler = logging.StreamHandler()  # stderr

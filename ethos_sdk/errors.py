@@ -113,8 +113,32 @@ def _redact_value(value: Any, depth: int = 0) -> Any:
     return value
 
 
+_KEY_HINT = "this looks like an API key: pass api_key="
+
+
+def masked(text: str) -> str:
+    """:func:`redact` for a message, with a hint where an API key was given in the wrong place.
+
+    The client's own credentials become ``***``; any other ``sk-ethos-`` key
+    (one the caller passed as an address, a cookie, an id...) becomes
+    ``sk-ethos-***``, and the message says what to do with it.
+    """
+    shown = redact(text)
+    if shown != text and "sk-ethos-***" in shown and _KEY_HINT not in shown:
+        shown = f"{shown} ({_KEY_HINT})"
+    return shown
+
+
 class EthosError(Exception):
-    """Base class of every error raised by ``ethos_sdk``."""
+    """Base class of every error raised by ``ethos_sdk``.
+
+    Its message never holds a secret: anything that looks like an Ethos API
+    key, a cookie or a login token, and the credentials of every live client,
+    are masked (see :func:`redact`).
+    """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*(masked(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class ConfigurationError(EthosError, ValueError):
@@ -277,7 +301,7 @@ class TurnError(EthosError):
 
     def __init__(self, message: str, *, code: str | None = None, event: Mapping[str, Any] | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = redact(message)
         self.code = code
         self.event: dict[str, Any] = dict(event or {})
 
