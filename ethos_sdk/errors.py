@@ -123,9 +123,13 @@ def masked(text: str) -> str:
     (one the caller passed as an address, a cookie, an id...) becomes
     ``sk-ethos-***``, and the message says what to do with it.
     """
-    shown = redact(text)
-    if shown != text and "sk-ethos-***" in shown and _KEY_HINT not in shown:
-        shown = f"{shown} ({_KEY_HINT})"
+    return _hinted(redact(text))
+
+
+def _hinted(shown: str) -> str:
+    """``shown`` (already redacted) with the hint when it masked a key that is not the client's own."""
+    if "sk-ethos-***" in shown and _KEY_HINT not in shown:
+        return f"{shown} ({_KEY_HINT})"
     return shown
 
 
@@ -196,8 +200,8 @@ class APIConnectionError(EthosError):
 
     def __str__(self) -> str:
         if self.request_id:
-            return f"{self.message} (request id {self.request_id})"
-        return self.message
+            return _hinted(f"{self.message} (request id {self.request_id})")
+        return _hinted(self.message)
 
 
 class APITimeoutError(APIConnectionError):
@@ -493,7 +497,7 @@ class APIStatusError(EthosError):
             parts.append(f"hint: {self.hint}")
         if self.request_id:
             parts.append(f"request id {self.request_id}")
-        return " — ".join(parts)
+        return _hinted(" — ".join(parts))
 
     def _issue_place(self, index: int, issue: Mapping[str, Any]) -> str:
         path = issue.get("path")
