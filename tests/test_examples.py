@@ -126,6 +126,8 @@ def test_approve_by_rule(tmp_path: Path) -> None:
     assert "reply: Tool said: drop table scratch" in out
     assert "DROP TABLE users'\"}: denied (not on this script's allow-list" in out
     assert "— destructive SQL DDL (DROP)" in out
+    # A prefix on the allow-list would have let this one through; the whole-command rule does not.
+    assert "{'command': 'echo drop table scratch; rm -rf ~'}: denied (not on this script's allow-list" in out
 
 
 def test_paginate_everything(tmp_path: Path) -> None:
