@@ -26,7 +26,6 @@ it may.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import unicodedata
@@ -172,4 +171,6 @@ def md_block(text: str, info: str = "") -> str:
 
 def html_text(text: str, *, lines: bool = False) -> str:
     """``text`` made :func:`visible`, then HTML-escaped (a browser would honour a bidi control too)."""
+    import html  # for notebook renderings only
+
     return html.escape(visible(text, lines=lines))

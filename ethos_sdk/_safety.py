@@ -214,7 +214,7 @@ def check_cookie_value(value: str, name: str = "cookie") -> str:
         raise ConfigurationError(
             f"{name} contains {_where(value, _first_bad(value, _COOKIE_SAFE))}, which a cookie "
             "value cannot hold (it would end the value or add other cookies): give the value of "
-            "the ethos_auth cookie alone, without 'ethos_auth=' or ';'"
+            "the ethos_auth cookie, or a cookie line that holds ethos_auth"
         )
     return value
 
@@ -222,9 +222,9 @@ def check_cookie_value(value: str, name: str = "cookie") -> str:
 def cookie_token(value: str, name: str = "cookie") -> str:
     """The web token in what ``cookie=`` was given: the token, ``ethos_auth=<token>`` or a whole cookie line.
 
-    An ``sk-ethos-`` key is refused with a pointer to ``api_key=``; a cookie
-    line without ``ethos_auth`` is refused with what to give. No message
-    repeats the value.
+    An ``sk-ethos-`` key is refused with a pointer to ``api_key=``. Anything
+    else is returned as it is, for :func:`check_cookie_value` to judge. No
+    message repeats the value.
     """
     text = value.strip()
     if text[:7].lower() == "cookie:":
@@ -234,16 +234,12 @@ def cookie_token(value: str, name: str = "cookie") -> str:
             f"{name}= was given an Ethos API key (sk-ethos-***); {KEY_HINT}... instead. {name}= takes the web "
             "token, the value of the ethos_auth cookie"
         )
-    if "ethos_auth=" in text or ";" in text:
+    if "ethos_auth=" in text:
         for pair in text.split(";"):
             key, sep, token = pair.partition("=")
             if sep and key.strip() == "ethos_auth":
                 return token.strip()
-        raise ConfigurationError(
-            f"{name}= was given a cookie line without ethos_auth (not shown: it may hold secrets): pass the web "
-            "token, the value of the ethos_auth cookie, or a line that holds that cookie"
-        )
-    return text
+    return text  # the token itself; check_cookie_value refuses what a cookie value cannot hold
 
 
 def path_segment(value: object, name: str) -> str:

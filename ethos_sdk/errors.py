@@ -117,13 +117,17 @@ _KEY_HINT = "this looks like an API key: pass api_key="
 
 
 def masked(text: str) -> str:
-    """:func:`redact` for a message, with a hint where an API key was given in the wrong place.
+    """A message as a person may see it: :func:`redact`, a hint for a misplaced key, controls escaped.
 
     The client's own credentials become ``***``; any other ``sk-ethos-`` key
     (one the caller passed as an address, a cookie, an id...) becomes
-    ``sk-ethos-***``, and the message says what to do with it.
+    ``sk-ethos-***``, and the message says what to do with it. Control, bidi
+    and zero-width characters (from a server's message, an agent's error) are
+    written as visible escapes; line breaks are kept.
     """
-    return _hinted(redact(text))
+    from ._display import visible  # loaded with the first error, not with the package
+
+    return visible(_hinted(redact(text)), lines=True)
 
 
 def _hinted(shown: str) -> str:
@@ -200,8 +204,8 @@ class APIConnectionError(EthosError):
 
     def __str__(self) -> str:
         if self.request_id:
-            return _hinted(f"{self.message} (request id {self.request_id})")
-        return _hinted(self.message)
+            return masked(f"{self.message} (request id {self.request_id})")
+        return masked(self.message)
 
 
 class APITimeoutError(APIConnectionError):
@@ -310,7 +314,7 @@ class TurnError(EthosError):
         self.event: dict[str, Any] = dict(event or {})
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message}" if self.code else self.message
+        return masked(f"{self.code}: {self.message}" if self.code else self.message)
 
 
 class TurnPaused(TurnError):
@@ -497,7 +501,7 @@ class APIStatusError(EthosError):
             parts.append(f"hint: {self.hint}")
         if self.request_id:
             parts.append(f"request id {self.request_id}")
-        return _hinted(" — ".join(parts))
+        return masked(" — ".join(parts))
 
     def _issue_place(self, index: int, issue: Mapping[str, Any]) -> str:
         path = issue.get("path")

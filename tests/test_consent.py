@@ -231,6 +231,19 @@ def test_a_question_its_prompt_and_its_pause_show_hostile_text_escaped(
     assert [body["answer"] for path, body in rpc.calls if path == "clarify.respond"] == ["gr\x9been"]
 
 
+def test_an_error_the_server_or_the_agent_sends_is_shown_escaped() -> None:
+    from ethos_sdk import BadRequestError, TurnError
+
+    failed = event(2, type="error", error="boom\x1b[2J\rall fine\u202e", code="X\x9b")
+    sse, rpc = scripted(run_start(1), failed, HOLD)
+    with sse, connect(sse) as client:
+        with pytest.raises(TurnError) as caught:
+            client.chat.ask("x")
+    assert str(caught.value) == "X\\x9b: boom\\x1b[2J\\x0dall fine\\u202e"
+    error = BadRequestError("No such thing \x1b]0;title\x07", status=400, code="BAD\u200b")
+    assert shown_safely(str(error)) and "\\x1b]0;title\\x07" in str(error)
+
+
 # ------------------------------------------------ 2. only a person approves
 
 
