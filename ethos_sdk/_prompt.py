@@ -123,15 +123,24 @@ class _Meanwhile:
 
 def prompt_approval(request: ApprovalRequest, ask: Optional[Asker] = None) -> None:
     """Show the request whole and ask the person at the terminal (or in the notebook) for a decision."""
+    _one_prompt(request, f"approval {_short_id(request.approval_id)}", _ask_approval, ask)
+
+
+def prompt_question(question: Question, ask: Optional[Asker] = None) -> None:
+    """Show the agent's question whole (and its options, numbered) and send what the person types."""
+    _one_prompt(question, f"question {_short_id(question.request_id)}", _ask_question, ask)
+
+
+def _one_prompt(request: Any, what: str, prompt: Callable[..., None], ask: Optional[Asker]) -> None:
+    """Run ``prompt(request, ask, where, note)`` alone in the process, unless ``request`` was settled meanwhile."""
     where = person_at()
-    ask = ask or input
     with PROMPT_LOCK:
         if request.answered:
             return  # settled (by the turn's timeout, another client) while another prompt had the lock
-        note = _Meanwhile(f"approval {_short_id(request.approval_id)}")
+        note = _Meanwhile(what)
         request._listeners.append(note)
         try:
-            _ask_approval(request, ask, where, note)
+            prompt(request, ask or input, where, note)
         finally:
             request._listeners.remove(note)
 
@@ -213,21 +222,6 @@ def _show_pages(
                 f"Not yet: {left:,} characters of the arguments are not shown yet, and nothing is approved "
                 "before all of them were. Press Enter to see more, or n to deny."
             )
-
-
-def prompt_question(question: Question, ask: Optional[Asker] = None) -> None:
-    """Show the agent's question whole (and its options, numbered) and send what the person types."""
-    where = person_at()
-    ask = ask or input
-    with PROMPT_LOCK:
-        if question.answered:
-            return
-        note = _Meanwhile(f"question {_short_id(question.request_id)}")
-        question._listeners.append(note)
-        try:
-            _ask_question(question, ask, where, note)
-        finally:
-            question._listeners.remove(note)
 
 
 def _ask_question(question: Question, ask: Asker, where: str, note: _Meanwhile) -> None:
