@@ -186,7 +186,7 @@ class ApprovalRequest:
                 why = f": {visible(sent[1])}" if sent is not None and sent[1] else ""
                 return (
                     f"{what} was already denied by the SDK when it gave up on the turn{why}; nothing was sent. "
-                    "An answer now comes too late: the tool call was refused and the turn went on without it"
+                    "An answer now comes too late: the tool call was refused"
                 )
             done = "allowed" if self.decision == "allow" else "denied"
             return (
@@ -226,7 +226,7 @@ class ApprovalRequest:
     def _settled_by(self, decision: Literal["allow", "deny"], client_id: str, own_id: str) -> None:
         """Record a settlement the stream announced: ours (an answer in flight) or another client's."""
         sent = self._sent
-        if client_id == own_id and sent is not None:
+        if sent is not None and client_id in (own_id, ""):  # "": a tool event, with our answer on its way
             self._settle(decision, sent[0] if decision == "allow" else None, sent[1], sent[2], client_id)
         else:
             by: DecidedBy = "caller" if client_id and client_id == own_id else "other client"
