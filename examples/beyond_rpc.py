@@ -36,20 +36,13 @@ def tiny_png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
-def web_token() -> Optional[str]:
-    """The server's web token: the web-token file of its data directory ($ETHOS_STATE_DIR, else ~/.ethos)."""
-    folder = os.environ.get("ETHOS_STATE_DIR") or os.path.join("~", ".ethos")
-    try:
-        return Path(folder, "web-token").expanduser().read_text(encoding="utf-8").strip() or None
-    except OSError:
-        return None
-
-
 @contextlib.contextmanager
 def clients() -> Iterator[Tuple[EthosClient, Optional[EthosClient], Optional[Path]]]:
     """An API-key client, a cookie client (or None) and, locally, the documents folder to fill."""
     if not uses_local_server():
-        token = web_token()
+        # The server's web token, where the SDK looks for it: the data directory's web-token file.
+        token_file = Path(os.environ.get("ETHOS_STATE_DIR") or "~/.ethos", "web-token").expanduser()
+        token = token_file.read_text(encoding="utf-8").strip() if token_file.is_file() else None
         with EthosClient() as key:
             if not token:
                 yield key, None, None
