@@ -269,8 +269,8 @@ class EthosHTTPServer(ThreadingHTTPServer):
         state: State,
         faults: "Faults",
         *,
-        request_timeout: float = 10.0,
-        max_connections: int = 128,
+        request_timeout: float,
+        max_connections: int,
     ) -> None:
         super().__init__(address, _Handler)
         self.state = state
