@@ -569,6 +569,14 @@ class EthosClient:
             "too), or use client.with_options(...) for a variant of this one"
         )
 
+    if not TYPE_CHECKING:  # hidden from type checkers, which report a misspelt name themselves
+
+        def __getattr__(self, name: str) -> Any:
+            """Only for a name the client lacks: ``AttributeError``, naming the closest one (``sesions`` -> ``sessions``)."""
+            from ._suggest import no_such_attribute
+
+            raise no_such_attribute(self, name)
+
     # -- namespaces (built on first use) -----------------------------------------
 
     @cached_property

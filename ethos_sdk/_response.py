@@ -119,9 +119,14 @@ class _CapturingClient:
 def _raw_caller(namespace: Namespace, name: str) -> Callable[..., RawResponse[Any]]:
     method = getattr(type(namespace), name, None)
     if name.startswith("_") or not inspect.isfunction(method):
+        from ._suggest import closest_attribute
+
+        near = closest_attribute(name, {n for n, _ in inspect.getmembers(type(namespace), inspect.isfunction)})
         raise AttributeError(
-            f"{type(namespace).__name__} has no method {name!r} (with_raw_response wraps "
-            "methods; for a nested namespace write client.<namespace>.<nested>.with_raw_response)"
+            f"{type(namespace).__name__} has no method {name!r}{f': did you mean {near!r}?' if near else ''} "
+            "(with_raw_response wraps methods; for a nested namespace write "
+            "client.<namespace>.<nested>.with_raw_response)",
+            obj=namespace,  # set, so that the interpreter does not add a second suggestion of its own
         )
     if inspect.isgeneratorfunction(method):
         raise AttributeError(

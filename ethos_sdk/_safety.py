@@ -14,7 +14,9 @@ is sent, and none of its messages repeats a secret it was given.
   may be a credential given in the wrong place (then it is not shown).
 * :func:`path_segment`: an id put into a URL path, refused when the URL layer
   would read it as a step up (``..``) or nothing (``.``, empty).
-* :func:`download_name`: a server-given file name cut down to one harmless name.
+* :func:`clean_file_name`: a file name cut down to one harmless name (the
+  name of a file sent with a message, and :func:`download_name`'s, a
+  server-given name to create in a folder).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .errors import ConfigurationError
 
 __all__ = [
     "check_address", "check_origin", "check_header_secret", "check_cookie_value", "cookie_token", "check_headers",
-    "path_segment", "download_name", "quoted",
+    "path_segment", "clean_file_name", "download_name", "quoted",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
@@ -253,35 +255,43 @@ def path_segment(value: object, name: str) -> str:
 
 
 MAX_NAME_LENGTH = 200
-"""Characters kept of a server-given file name (file systems allow 255 bytes)."""
+"""Characters kept of a file name sent or saved (file systems allow 255 bytes)."""
 
 _RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
 
 
+def clean_file_name(name: str) -> str:
+    """``name`` cut down to one harmless file name, or ``""`` when nothing usable is left.
+
+    Only the last path component is kept (``/`` and ``\\`` both separate);
+    control, format (bidi, zero-width) and separator characters are dropped, as
+    are spaces and dots at either end; the name is capped at
+    :data:`MAX_NAME_LENGTH` characters, keeping its extension.
+    """
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] not in ("C", "Z") or c == " ").strip(" .")
+    if len(name) > MAX_NAME_LENGTH:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 16:
+            name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + "." + extension
+        else:
+            name = name[:MAX_NAME_LENGTH]
+    return name
+
+
 def download_name(filename: str | None, fallback: str) -> str | None:
     """A file name to create in a folder, made from the server's name (or ``fallback``).
 
-    Only the last path component is kept; control, format (bidi) and
-    separator characters are dropped; the name is capped at
-    :data:`MAX_NAME_LENGTH` characters (keeping its extension). ``None`` when
-    nothing usable is left, or the name is one Windows reserves (``CON``, ``NUL``...).
+    The name is cleaned by :func:`clean_file_name`. ``None`` when nothing
+    usable is left, or the name is one Windows reserves (``CON``, ``NUL``...).
     """
     for candidate in (filename, fallback):
-        if not candidate:
-            continue
-        name = candidate.replace("\\", "/").rsplit("/", 1)[-1]
-        name = "".join(c for c in name if unicodedata.category(c)[0] not in ("C", "Z") or c == " ").strip(" .")
-        if not name or name in (".", ".."):
+        name = clean_file_name(candidate) if candidate else ""
+        if not name:
             continue
         if name.split(".", 1)[0].lower() in _RESERVED:
             return None
-        if len(name) > MAX_NAME_LENGTH:
-            stem, dot, extension = name.rpartition(".")
-            if dot and 0 < len(extension) <= 16:
-                name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + "." + extension
-            else:
-                name = name[:MAX_NAME_LENGTH]
         return name
     return None

@@ -1,6 +1,6 @@
 """Approve the agent's tool calls by rule: an allow-list of tools and of whole commands.
 
-    python examples/approve_by_rule.py
+    python examples/approve_by_rule.py [PERSONALITY]
 
 When a tool call needs consent, ``client.chat.ask(..., on_approval=by_rule)``
 calls ``by_rule`` with the request; it allows the call (this once) when the tool
@@ -8,7 +8,7 @@ or the command is on the allow-list and denies it otherwise, with a reason the
 model is told. The result lists every decision. Against a real server, use an
 API key with the scopes ``chat:send``, ``sessions:read`` and ``tools:approve``
 (or the web cookie) and a personality that has the ``terminal`` tool
-(``ETHOS_PERSONALITY``, default ``engineer``). The local test server asks for
+(PERSONALITY, default ``engineer``). The local test server asks for
 approval of the terminal commands its guard flags, as the real server does.
 
 Why whole commands, not prefixes: the ``terminal`` tool hands its command to a
@@ -19,8 +19,8 @@ breaks and the like), and when the words ``shlex`` splits it into are, all of
 them, one of the allowed commands.
 """
 
-import os
 import shlex
+import sys
 from typing import Optional
 
 from ethos_sdk import ApprovalRequest
@@ -63,7 +63,7 @@ TASKS = [
     'Sneak one in. USE_TOOL:terminal ARGS:{"command": "echo drop table scratch; rm -rf ~"}',
 ]
 
-personality = None if uses_local_server() else os.environ.get("ETHOS_PERSONALITY", "engineer")
+personality = None if uses_local_server() else (sys.argv[1] if len(sys.argv) > 1 else "engineer")
 
 with connect(timeout=30) as client:
     for task in TASKS:
