@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     class Instrument(Protocol):
         """Instrumentation added to clients: a middleware, and a watcher per turn."""
 
+        def active(self) -> bool: ...
+
         def middleware(self, request: Request, call_next: Callable[[Request], Response]) -> Response: ...
 
         def watch_turn(self, turn: TurnStream) -> Optional[TurnWatcher]: ...
@@ -125,10 +127,15 @@ def _instruments(observers: Observers) -> Mapping[str, Instrument]:
 
 
 def chain_for(observers: Observers) -> Tuple[Middleware, ...]:
-    """The middleware an attempt of a client with ``observers`` goes through (empty: none at all)."""
-    if not EVERY_CLIENT.instruments:
-        return observers.chain
-    return observers.middleware + tuple(i.middleware for i in _instruments(observers).values())
+    """The middleware an attempt of a client with ``observers`` goes through (empty: none at all).
+
+    Instrumentation that is not ``active()`` (no tracer provider set) is left
+    out, so that it costs no more than this question.
+    """
+    instruments = _instruments(observers)
+    if not instruments:
+        return observers.middleware
+    return observers.middleware + tuple(i.middleware for i in instruments.values() if i.active())
 
 
 class TurnWatch:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     import weakref
 
     from ._turn import TurnStream
-    from .middleware import Middleware
+    from .middleware import Middleware, Request as _Request
 
 __all__ = [
     "Transport", "Pool", "Credentials", "DEFAULT_TIMEOUT", "DEFAULT_MAX_CONNECTIONS", "RETRY_STATUSES",
@@ -801,10 +801,11 @@ class Transport:
         procedure's input it is shown.
         """
         started = time.monotonic()
-        if self.observers.chain or EVERY_CLIENT.chain:
+        chain = chain_for(self.observers) if self.observers.chain or EVERY_CLIENT.chain else ()
+        if chain:
             found = self._attempt_through(
-                request, limit, deadline_at, stream, what, request_id, name, idempotent, attempt, max_bytes,
-                call_input,
+                chain, request, limit, deadline_at, stream, what, request_id, name, idempotent, attempt,
+                max_bytes, call_input,
             )
             if found is None:
                 return None
@@ -870,6 +871,7 @@ class Transport:
 
     def _attempt_through(
         self,
+        chain: tuple[Middleware, ...],
         request: requests.PreparedRequest,
         limit: Timeout,
         deadline_at: float | None,
@@ -882,17 +884,19 @@ class Transport:
         max_bytes: int | None,
         call_input: Any,
     ) -> requests.Response | None:
-        """:meth:`_attempt` through the middleware: None once a retry has been waited for.
+        """:meth:`_attempt` through the middleware ``chain``: None once a retry has been waited for.
 
         Only a connection error of the send itself (what ``call_next`` raised,
         passed on by the middleware) is retried; anything a middleware raises
         reaches the caller as it is.
         """
-        from .middleware import Request, run_chain
+        global _middleware
+        if _middleware is None:
+            from . import middleware as _middleware  # loaded by the first client that has middleware
 
         failed: list[tuple[BaseException, APIConnectionError]] = []
 
-        def send(seen: Request) -> requests.Response:
+        def send(seen: _Request) -> requests.Response:
             if seen._headers is not None:  # a middleware read them, and may have changed them
                 check_headers(seen._headers, "the headers a middleware set")
                 request.headers = seen._headers
@@ -906,9 +910,10 @@ class Transport:
                 raise error from exc
 
         procedure = name if name != what else None
-        shown = Request(request, what, procedure, attempt + 1, call_input, request_id, stream, self.turn)
+        shown = _middleware.Request(request, what, procedure, attempt + 1, call_input, request_id, stream, self.turn)
         try:
-            return run_chain(chain_for(self.observers), shown, send)
+            answer: requests.Response = _middleware.run_chain(chain, shown, send)
+            return answer
         except APIConnectionError as error:
             if idempotent is not None and failed and error is failed[-1][1]:
                 if self._retries_failure(name, failed[-1][0], error, idempotent, attempt, deadline_at):
@@ -1249,6 +1254,7 @@ class Transport:
 
 
 _SEND_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError)
+_middleware: Any = None  # ethos_sdk.middleware, once a client with middleware sent something
 _PreparedRequest = requests.models.PreparedRequest
 _CaseInsensitiveDict = requests.structures.CaseInsensitiveDict
 

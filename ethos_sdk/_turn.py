@@ -750,11 +750,11 @@ class TurnStream(_Closing):
 
     def _release(self) -> None:
         """Free the connection and the timer (the turn ended, failed, or was never followed)."""
-        self._watch.end(self, sys.exc_info()[1])  # the exception that made us leave, if any
         if self._timer is not None:
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
+        self._watch.end(self, sys.exc_info()[1])  # the exception that made us leave, if any
 
 
 def _no_turn(session_id: str, seen: bool) -> TurnNotFoundError:

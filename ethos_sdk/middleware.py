@@ -133,17 +133,21 @@ class Response:
         request: the :class:`Request` it answers.
         http_response: the ``requests.Response`` itself (its body is read,
             unless ``request.stream``).
-        elapsed: from sending the attempt to reading its answer (its headers
-            only, for a streamed one); ``time.monotonic()`` as every timing of
-            the SDK.
+
+    ``elapsed`` is measured on ``time.monotonic()``, as every timing of the SDK.
     """
 
-    __slots__ = ("request", "http_response", "elapsed")
+    __slots__ = ("request", "http_response", "_seconds")
 
-    def __init__(self, request: Request, http_response: requests.Response, elapsed: timedelta) -> None:
+    def __init__(self, request: Request, http_response: requests.Response, seconds: float) -> None:
         self.request = request
         self.http_response = http_response
-        self.elapsed = elapsed
+        self._seconds = seconds
+
+    @property
+    def elapsed(self) -> timedelta:
+        """From sending the attempt to reading its answer (its headers only, for a streamed one)."""
+        return timedelta(seconds=self._seconds)
 
     @property
     def status_code(self) -> int:
@@ -197,7 +201,7 @@ def run_chain(
     def innermost(seen: Request) -> Response:
         started = time.monotonic()
         answer = send(seen)
-        return Response(seen, answer, timedelta(seconds=time.monotonic() - started))
+        return Response(seen, answer, time.monotonic() - started)
 
     call_next: CallNext = innermost
     for fn in reversed(chain):

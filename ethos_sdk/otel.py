@@ -79,6 +79,25 @@ _ROUTES = {"sessions": "/sse/sessions/{sessionId}", "goals": "/sse/goals/{goalId
 
 _instrumented: weakref.WeakSet[_observe.Observers] = weakref.WeakSet()
 
+_PUBLIC_ONLY = not hasattr(trace, "_TRACER_PROVIDER")
+
+
+def _global_provider() -> Optional[trace.TracerProvider]:
+    """The tracer provider the application set, or ``None`` while there is none.
+
+    Asked before every request, so it must cost next to nothing: the API's
+    ``get_tracer_provider()`` reads the environment each time while no
+    provider is set. The module global it returns once one is set is read
+    instead (with the public function as the fallback should the API ever
+    lose it); a provider named by ``OTEL_PYTHON_TRACER_PROVIDER`` is loaded
+    by :func:`instrument`.
+    """
+    if _PUBLIC_ONLY:
+        provider = trace.get_tracer_provider()
+        return None if isinstance(provider, trace.ProxyTracerProvider) else provider
+    found: Optional[trace.TracerProvider] = getattr(trace, "_TRACER_PROVIDER")
+    return found
+
 
 def instrument(
     client: Optional[EthosClient] = None,
@@ -105,6 +124,7 @@ def instrument(
         ConfigurationError: ``client`` is not an ``EthosClient``.
     """
     instrumentation = _Instrumentation(tracer_provider, meter_provider)
+    trace.get_tracer_provider()  # loads the one OTEL_PYTHON_TRACER_PROVIDER names, if any
     if client is None:
         _observe.EVERY_CLIENT.add(_NAME, instrumentation)
         return
@@ -201,13 +221,17 @@ class _Instrumentation:
         self._meters: Tuple[Any, Any] = (None, None)  # (provider, (duration, tokens))
         self._turns: weakref.WeakKeyDictionary[TurnStream, _TurnSpans] = weakref.WeakKeyDictionary()
 
+    def active(self) -> bool:
+        """False while there is no tracer provider: then requests skip the middleware altogether."""
+        return self.tracer() is not None
+
     def tracer(self) -> Optional[trace.Tracer]:
         """The tracer, or ``None`` while no tracer provider is set (then nothing is done at all)."""
-        provider = self._tracer_provider or trace.get_tracer_provider()
+        provider = self._tracer_provider or _global_provider()
         seen, tracer = self._seen
         if provider is seen:
             return tracer
-        if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
+        if provider is None or isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
             tracer = None
         else:
             tracer = trace.get_tracer("ethos_sdk", __version__, tracer_provider=provider)
