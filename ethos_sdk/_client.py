@@ -160,7 +160,8 @@ class EthosClient:
             ``verify``, ``cert`` and headers are used as they are when the
             client is made (``max_connections`` does not resize its pools);
             the client never closes it. Its ``auth``, hooks and cookie jar are
-            not used: the SDK sends its own credentials only.
+            not used: the SDK sends its own credentials only (for code around
+            each request, use ``middleware``).
         headers: extra headers sent with every request.
         max_connections: connections the client's own pool keeps open to the
             server (default 100): one per thread calling at the same time, so

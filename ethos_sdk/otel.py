@@ -1,8 +1,7 @@
 """OpenTelemetry for ethos-sdk: a span for every request and every turn, and the GenAI metrics.
 
-Install the extra (it adds ``opentelemetry-api`` only) and turn it on::
-
-    pip install 'ethos-sdk[otel]'
+Install the extra, ``pip install 'ethos-sdk[otel]'`` (it adds
+``opentelemetry-api`` only), and turn it on::
 
     from ethos_sdk.otel import instrument
     instrument()            # every client, made before or after; instrument(client) for one
