@@ -802,22 +802,24 @@ class Transport:
         """
         started = time.monotonic()
         chain = chain_for(self.observers) if self.observers.chain or EVERY_CLIENT.chain else ()
-        if chain:
-            found = self._attempt_through(
-                chain, request, limit, deadline_at, stream, what, request_id, name, idempotent, attempt,
-                max_bytes, call_input,
-            )
-            if found is None:
-                return None
-            response = found
+        cause: Optional[BaseException] = None
+        if chain:  # what a middleware raises itself is not caught here: it reaches the caller as it is
+            try:
+                response = self._attempt_through(
+                    chain, request, limit, deadline_at, stream, what, request_id, name, attempt, max_bytes,
+                    call_input,
+                )
+            except _PassedOn as passed:  # the send's own failure, passed on by the middleware
+                cause, error = passed.cause, passed.error
         else:
             try:
                 response = self._send_once(request, limit, deadline_at, stream, what, request_id, max_bytes, started)
             except _SEND_ERRORS as exc:
-                error = self._failure_error(exc, request_id, what, deadline_at)
-                if idempotent is not None and self._retries_failure(name, exc, error, idempotent, attempt, deadline_at):
-                    return None
-                raise error from exc
+                cause, error = exc, self._failure_error(exc, request_id, what, deadline_at)
+        if cause is not None:
+            if idempotent is not None and self._retries_failure(name, cause, error, idempotent, attempt, deadline_at):
+                return None
+            raise error from cause
         self.pool.answered = True
         if log.isEnabledFor(logging.INFO):
             elapsed_ms = (time.monotonic() - started) * 1000
@@ -879,22 +881,22 @@ class Transport:
         what: str,
         request_id: str,
         name: str,
-        idempotent: bool | None,
         attempt: int,
         max_bytes: int | None,
         call_input: Any,
-    ) -> requests.Response | None:
-        """:meth:`_attempt` through the middleware ``chain``: None once a retry has been waited for.
+    ) -> requests.Response:
+        """:meth:`_send_once` through the middleware ``chain``.
 
-        Only a connection error of the send itself (what ``call_next`` raised,
-        passed on by the middleware) is retried; anything a middleware raises
-        reaches the caller as it is.
+        A failed send reaches the middleware as the SDK's error; passed on by
+        it, it leaves here as :class:`_PassedOn`, for :meth:`_attempt` to
+        retry as it would without middleware. Anything a middleware raises
+        itself leaves as it is.
         """
         global _middleware
         if _middleware is None:
             from . import middleware as _middleware  # loaded by the first client that has middleware
 
-        failed: list[tuple[BaseException, APIConnectionError]] = []
+        failed: list[_PassedOn] = []
 
         def send(seen: _Request) -> requests.Response:
             if seen._headers is not None:  # a middleware read them, and may have changed them
@@ -905,20 +907,18 @@ class Transport:
                     request, limit, deadline_at, stream, what, request_id, max_bytes, time.monotonic()
                 )
             except _SEND_ERRORS as exc:
-                error = self._failure_error(exc, request_id, what, deadline_at)
-                failed.append((exc, error))
-                raise error from exc
+                failed.append(_PassedOn(exc, self._failure_error(exc, request_id, what, deadline_at)))
+                raise failed[-1].error from exc
 
         procedure = name if name != what else None
         shown = _middleware.Request(request, what, procedure, attempt + 1, call_input, request_id, stream, self.turn)
         try:
             answer: requests.Response = _middleware.run_chain(chain, shown, send)
-            return answer
         except APIConnectionError as error:
-            if idempotent is not None and failed and error is failed[-1][1]:
-                if self._retries_failure(name, failed[-1][0], error, idempotent, attempt, deadline_at):
-                    return None
+            if failed and error is failed[-1].error:
+                raise failed[-1] from None
             raise
+        return answer
 
     def _failure_error(
         self, exc: BaseException, request_id: str, what: str, deadline_at: float | None
@@ -1254,6 +1254,17 @@ class Transport:
 
 
 _SEND_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError)
+
+
+class _PassedOn(Exception):
+    """A send that failed under middleware, which passed the SDK's error on: retried as without middleware."""
+
+    def __init__(self, cause: BaseException, error: APIConnectionError) -> None:
+        super().__init__(cause, error)
+        self.cause = cause
+        self.error = error
+
+
 _middleware: Any = None  # ethos_sdk.middleware, once a client with middleware sent something
 _PreparedRequest = requests.models.PreparedRequest
 _CaseInsensitiveDict = requests.structures.CaseInsensitiveDict
