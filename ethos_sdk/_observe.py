@@ -77,7 +77,8 @@ log.addFilter(_AllFields())
 def log_fields(transport: Optional[Transport] = None, **known: Any) -> Dict[str, Any]:
     """``extra=`` of a log call: ``known`` (named without ``ethos.``), and the ids of ``transport``'s turn, if any."""
     fields = {f"ethos.{name}": value for name, value in known.items()}
-    turn = transport.turn() if transport is not None and transport.turn is not None else None
+    ref = getattr(transport, "turn", None)  # a stand-in transport (tests, with_raw_response) may have none
+    turn = ref() if ref is not None else None
     if turn is not None:
         if fields.get("ethos.session_id") is None:
             fields["ethos.session_id"] = turn.session_id or None

@@ -206,7 +206,7 @@ def test_no_secret_in_log_fields_turn_lines_middleware_or_spans(
     try:
         with LocalEthosServer(word_delay=0.0) as server:
             for auth in ("key", "cookie"):
-                client = server.client(auth=auth, middleware=[note])  # type: ignore[arg-type]
+                client = server.client(auth=auth, middleware=[note])
                 client.chat.ask('USE_TOOL:terminal ARGS:{"command":"echo drop table x"}', on_approval="approve")
             secrets = [server.api_key, server.web_token]
     finally:

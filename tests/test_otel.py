@@ -123,7 +123,7 @@ def test_a_turn_with_a_tool_is_one_trace_the_server_received(
 
     received = {r.request_id: r.headers.get("traceparent", "") for r in server.received}
     for span in http:
-        request_id = dict(span.attributes or {})["ethos.request_id"]
+        request_id = str(dict(span.attributes or {})["ethos.request_id"])
         version, tid, parent, flags = received[request_id].split("-")
         assert (tid, parent) == _traceparent(trace_id, span.context.span_id)
     report(f"otel: chat.ask with a tool: 1 invoke_agent, {len(tools)} execute_tool, {len(http)} client spans, "
