@@ -136,7 +136,8 @@ def chain_for(observers: Observers) -> Tuple[Middleware, ...]:
     instruments = _instruments(observers)
     if not instruments:
         return observers.middleware
-    return observers.middleware + tuple(i.middleware for i in instruments.values() if i.active())
+    active = [i.middleware for i in instruments.values() if i.active()]
+    return observers.middleware + tuple(active) if active else observers.middleware
 
 
 class TurnWatch:

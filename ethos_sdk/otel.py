@@ -216,7 +216,8 @@ class _Instrumentation:
     ) -> None:
         self._tracer_provider = tracer_provider
         self._meter_provider = meter_provider
-        self._seen: Tuple[Any, Optional[trace.Tracer]] = (None, None)
+        self._provider: Any = None  # the provider self._tracer was made from
+        self._tracer: Optional[trace.Tracer] = None
         self._meters: Tuple[Any, Any] = (None, None)  # (provider, (duration, tokens))
         self._turns: weakref.WeakKeyDictionary[TurnStream, _TurnSpans] = weakref.WeakKeyDictionary()
 
@@ -227,14 +228,13 @@ class _Instrumentation:
     def tracer(self) -> Optional[trace.Tracer]:
         """The tracer, or ``None`` while no tracer provider is set (then nothing is done at all)."""
         provider = self._tracer_provider or _global_provider()
-        seen, tracer = self._seen
-        if provider is seen:
-            return tracer
+        if provider is self._provider:
+            return self._tracer
         if provider is None or isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
             tracer = None
         else:
             tracer = trace.get_tracer("ethos_sdk", __version__, tracer_provider=provider)
-        self._seen = (provider, tracer)
+        self._provider, self._tracer = provider, tracer
         return tracer
 
     def instruments(self) -> Any:
