@@ -6,7 +6,7 @@ import os
 import warnings
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 from urllib.parse import urlsplit
 
 import requests
@@ -27,6 +27,7 @@ from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from .errors import AuthenticationError, ConfigurationError, redact
 
 if TYPE_CHECKING:
+    from .middleware import Middleware
     from .stream import EventStream
     from .surface_streams import SystemEventStream
     from .types.system import Health
@@ -171,7 +172,8 @@ class EthosClient:
             ``verify``, ``cert`` and headers are used as they are when the
             client is made (``max_connections`` does not resize its pools);
             the client never closes it. Its ``auth``, hooks and cookie jar are
-            not used: the SDK sends its own credentials only.
+            not used: the SDK sends its own credentials only (for code around
+            each request, use ``middleware``).
         headers: extra headers sent with every request.
         max_connections: connections the client's own pool keeps open to the
             server (default 100): one per thread calling at the same time, so
@@ -188,6 +190,11 @@ class EthosClient:
             iteration with :class:`~ethos_sdk.ResponseTooLargeError`, so memory
             stays bounded. ``client.events(..., max_event_bytes=...)`` sets it
             for one stream.
+        middleware: functions ``fn(request, call_next) -> response`` run
+            around every attempt of every request, in order (the first is the
+            outermost), inside the retry loop; clients made with
+            :meth:`with_options` keep them. See :mod:`ethos_sdk.middleware`
+            and the "Observability" page of the docs.
 
     What the environment says (``HTTP_PROXY``/``HTTPS_PROXY``, ``NO_PROXY``,
     ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``) is read once, when the client is
@@ -201,8 +208,9 @@ class EthosClient:
             one with ``user:password@``, a backslash, a control character or
             a port outside 1-65535), ``origin`` is not ``scheme://host[:port]``
             (one trailing ``/`` is dropped), or ``headers`` has a name HTTP does not
-            allow or a value that is not a ``str`` or holds a line break. No
-            message repeats a credential or a header's value.
+            allow or a value that is not a ``str`` or holds a line break, or
+            ``middleware`` is not a list of functions. No message repeats a
+            credential or a header's value.
 
     Use it as a context manager, or call :meth:`close`, to free its connections::
 
@@ -226,6 +234,7 @@ class EthosClient:
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        middleware: Sequence[Middleware] | None = None,
     ) -> None:
         env = os.environ
         base = _check_base_url(base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL)
@@ -238,6 +247,11 @@ class EthosClient:
         _check_max_response_bytes(max_response_bytes)
         if api_key is not None and cookie is not None:
             raise ConfigurationError("pass either api_key or cookie, not both")
+        chain: tuple[Middleware, ...] = ()
+        if middleware is not None:
+            from .middleware import check_middleware  # loaded only by clients that have middleware
+
+            chain = check_middleware(middleware)
         self.max_event_bytes: int = check_max_event_bytes(max_event_bytes)
         """The largest frame (one event) the client's event streams accept, in bytes."""
 
@@ -267,6 +281,7 @@ class EthosClient:
             deadline=deadline,
             max_connections=max_connections,
             max_response_bytes=max_response_bytes,
+            middleware=chain,
         )
 
     def with_options(
@@ -281,8 +296,8 @@ class EthosClient:
         """A client like this one with other options; this one is left unchanged.
 
         The new client shares this one's connection pool (the same
-        ``requests.Session`` and adapters), credentials, origin and
-        ``client_id``; options not given keep this client's values, and
+        ``requests.Session`` and adapters), credentials, origin,
+        ``client_id``, middleware and instrumentation; options not given keep this client's values, and
         ``headers`` are added to this client's extra headers::
 
             patient = client.with_options(timeout=300, max_retries=5)

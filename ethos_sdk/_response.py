@@ -89,6 +89,15 @@ class _CapturingTransport:
         self._transport = transport
         self._capture = capture
 
+    @property
+    def turn(self) -> Any:
+        """The turn the wrapped transport's requests belong to (set by the turn itself)."""
+        return self._transport.turn
+
+    @turn.setter
+    def turn(self, value: Any) -> None:
+        self._transport.turn = value
+
     def rpc(self, procedure: str, params: Any, **options: Any) -> Any:
         return self._transport.rpc(procedure, params, capture=self._capture, **options)
 
@@ -108,6 +117,10 @@ class _CapturingClient:
     def __init__(self, client: Any, capture: List[requests.Response]) -> None:
         self._client = client
         self._transport = _CapturingTransport(client._transport, capture)
+
+    def with_options(self, **options: Any) -> _CapturingClient:
+        """The client's ``with_options``, its calls still captured (a turn makes its own client)."""
+        return _CapturingClient(self._client.with_options(**options), self._transport._capture)
 
     def __getattr__(self, name: str) -> Any:
         factory = getattr(type(self._client), name, None)

@@ -27,15 +27,19 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ._hitl import (
     ApprovalDecision, ApprovalRequest, PauseRequest, Question, QuestionAnswer, _TurnWaits,
 )
+from ._observe import TurnClock, TurnWatch
 from ._turn_options import EventCallback, TurnOptions
 from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused
 from .stream import (
@@ -73,6 +77,12 @@ class ToolCall:
     ok: Optional[bool] = None
     """``None`` while no ``tool_end`` arrived for it."""
     duration_ms: Optional[float] = None
+    """How long the tool ran, as the server measured it (``tool_end``'s ``durationMs``)."""
+    elapsed: Optional[timedelta] = field(default=None, compare=False)
+    """From its ``tool_start`` to its ``tool_end`` as this client saw them (``None`` without both)."""
+    waited_for_person: Optional[timedelta] = field(default=None, compare=False)
+    """Time spent waiting for a person: from the approval request to its answer, or from the
+    agent's question to its answer (``None`` when nobody was asked). Timings are left out of ``==``."""
 
 
 @dataclass
@@ -103,6 +113,13 @@ class TurnResult:
     """How each tool call that needed approval was settled, in order (decision, scope, who)."""
     questions: List[QuestionAnswer] = field(default_factory=list)
     """Each question the agent asked during the turn, with its answer."""
+    elapsed: timedelta = field(default=timedelta(0), compare=False)
+    """From sending the message to the turn's end (``done`` or ``error``) as this client saw it;
+    for a turn joined with ``chat.follow``, from the join. Same clock as ``RawResponse.elapsed``."""
+    time_to_first_token: Optional[timedelta] = field(default=None, compare=False)
+    """From sending the message to the first ``text_delta`` or ``thinking_delta``; ``None`` when
+    none came, or for a turn joined with ``chat.follow`` (its start is not known here). Timings are
+    left out of ``==``: two results that say the same are equal however long they took."""
 
     def _repr_markdown_(self) -> str:
         """Jupyter shows the reply rendered as Markdown."""
@@ -117,6 +134,7 @@ class _TurnRecord:
         self.usage: Optional[TurnUsage] = None
         self.tools: Dict[str, ToolCall] = {}
         self.end: Optional[StreamEvent] = None
+        self.clock = TurnClock()
 
     def add(self, event: StreamEvent) -> StreamEvent:
         if event["type"] == "text_delta":
@@ -138,6 +156,7 @@ class _TurnRecord:
             call.duration_ms = event["durationMs"]
         elif event["type"] in TURN_END_TYPES:
             self.end = event
+        self.clock.saw(event, self.tools)
         return event
 
     def text(self) -> str:
@@ -148,6 +167,7 @@ class _TurnRecord:
 
     def result(self, session_id: str, turn_id: str, waits: Optional[_TurnWaits] = None) -> TurnResult:
         done = self.end if self.end is not None and self.end["type"] == "done" else None
+        elapsed, first_token = self.clock.timings()
         return TurnResult(
             text=self.text(),
             session_id=session_id,
@@ -157,6 +177,8 @@ class _TurnRecord:
             done=done,
             approvals=list(waits.approvals) if waits is not None else [],
             questions=list(waits.questions) if waits is not None else [],
+            elapsed=elapsed,
+            time_to_first_token=first_token,
         )
 
 
@@ -230,6 +252,7 @@ class TurnStream(_Closing):
             client = client.chat._ending_by(self._deadline)  # chat.send below, retries included, ends in time
         try:
             if session_id is None:
+                self._watch.sending(self)
                 receipt = client.chat.send(text, **send)
                 self.session_id, self.turn_id = receipt["sessionId"], receipt["turnId"]
                 # The session was just created by that send: no need to check it exists.
@@ -240,6 +263,7 @@ class TurnStream(_Closing):
                 self._stream.wait_ready()
                 if self._deadline is not None:
                     send["timeout"] = left()
+                self._watch.sending(self)
                 receipt = client.chat.send(text, session_id=session_id, **send)
                 self.turn_id = receipt["turnId"]
             if self._timed_out:
@@ -299,8 +323,9 @@ class TurnStream(_Closing):
         with ``extra_headers``.
         """
         timeout = options.checked_timeout()  # a bad value is a ConfigurationError
-        if options.extra_headers:
-            client = client.with_options(headers=options.extra_headers)
+        # The turn's own client: extra_headers, and its requests (logs, middleware) know their turn.
+        client = client.with_options(headers=options.extra_headers)
+        client._transport.turn = weakref.ref(self)
         self._waits = _TurnWaits(client, options.on_approval, options.on_question)
         self._each_wait: Optional[Tuple[float, float]] = timeout if isinstance(timeout, tuple) else None
         self._client = client
@@ -321,6 +346,7 @@ class TurnStream(_Closing):
         self._record = _TurnRecord()
         self.turn_id = ""
         self.session_id = options.session_id or ""
+        self._watch = TurnWatch(self, client._transport.observers)
         self.timeout = timeout
         whole = None if isinstance(timeout, tuple) else timeout
         self._deadline = None if whole is None else time.monotonic() + whole
@@ -433,6 +459,7 @@ class TurnStream(_Closing):
         try:
             event = self._record.add(next(self._events))
             paused = self._waits.see(event, self)
+            self._watch.event(self, event)
         except (StopIteration, TurnPaused):
             raise  # the end, or a pause handed to the caller with the turn still live
         except BaseException as exc:
@@ -732,6 +759,7 @@ class TurnStream(_Closing):
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
+        self._watch.end(self, sys.exc_info()[1])  # the exception that made us leave, if any
 
 
 def _no_turn(session_id: str, seen: bool) -> TurnNotFoundError:

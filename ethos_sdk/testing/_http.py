@@ -27,10 +27,11 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, NoReturn, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from ._scopes import ALL_SCOPES, COOKIE_ONLY, SCOPE_TABLE, SCOPED_NAMESPACES
@@ -42,7 +43,7 @@ from ._validation import MISSING, Field, ValidationFailed, validate
 if TYPE_CHECKING:
     from ._server import Faults
 
-__all__ = ["EthosHTTPServer", "MAX_BODY_BYTES", "PROCEDURES"]
+__all__ = ["EthosHTTPServer", "MAX_BODY_BYTES", "PROCEDURES", "ReceivedRequest"]
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9_=-]{1,255}$")
 _COOKIE_MAX_AGE = 2592000
@@ -249,6 +250,28 @@ class _Rejected(Exception):
     """The request has been answered already (an auth or routing error)."""
 
 
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request the local server received, as ``LocalEthosServer.received`` lists it."""
+
+    method: str
+    path: str
+    """The path, without the query (``/rpc/sessions/list``, ``/sse/sessions/<id>``)."""
+    request_id: str
+    """The ``x-request-id`` the server answered with (the one sent, when it was valid)."""
+    headers: Dict[str, str]
+    """The request's headers, names in lower case, without ``authorization`` and ``cookie``."""
+    received_at: float
+    """``time.monotonic()`` when its handling began (before its body was read)."""
+
+    def __repr__(self) -> str:
+        return f"<ReceivedRequest {self.method} {self.path} id={self.request_id}>"
+
+
+_KEPT_REQUESTS = 1000
+_SECRET_HEADERS = frozenset({"authorization", "cookie"})
+
+
 class EthosHTTPServer(ThreadingHTTPServer):
     """A threaded HTTP server holding the state, the faults and the request counts.
 
@@ -277,10 +300,18 @@ class EthosHTTPServer(ThreadingHTTPServer):
         self.faults = faults
         self.counts: Dict[str, int] = {}
         self.counts_lock = threading.Lock()
+        self.received: Deque[ReceivedRequest] = deque(maxlen=_KEPT_REQUESTS)
         self.own_origins: List[str] = []
         self.request_timeout = request_timeout
         self._slots = threading.BoundedSemaphore(max_connections)
         self._closing = threading.Event()
+
+    def record(self, method: str, path: str, request_id: str, headers: Any) -> None:
+        """Keep what a test may ask of a request (``LocalEthosServer.received``): never its credentials."""
+        kept = {name.lower(): value for name, value in headers.items() if name.lower() not in _SECRET_HEADERS}
+        seen = ReceivedRequest(method, path, request_id, kept, time.monotonic())
+        with self.counts_lock:
+            self.received.append(seen)
 
     def verify_request(self, request: Any, client_address: Any) -> bool:
         """Refuse every connection while a simulated restart keeps the server down."""
@@ -493,9 +524,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         inbound = self.headers.get("x-request-id")
         self.request_id = inbound if inbound and _REQUEST_ID.match(inbound) else str(uuid.uuid4())
+        url = urlsplit(self.path)
+        self.server.record(self.command, url.path, self.request_id, self.headers)
         if self._refuse_framing():
             return
-        url = urlsplit(self.path)
         try:
             if serve_surface(self, url):  # /healthz, /metrics, avatars, downloads, system and goal streams
                 return

@@ -6,10 +6,10 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Literal, Optional, Tuple, Type
 
 from ._events import EventHub
-from ._http import EthosHTTPServer
+from ._http import EthosHTTPServer, ReceivedRequest
 from ._scopes import ALL_SCOPES
 from ._state import AgentSettings, State
 
@@ -331,6 +331,20 @@ class LocalEthosServer:
             return {}
         with httpd.counts_lock:
             return dict(httpd.counts)
+
+    @property
+    def received(self) -> List[ReceivedRequest]:
+        """The last 1,000 requests the server received, oldest first: method, path, request id, headers.
+
+        For tests of what a client sends (a ``traceparent``, a header a
+        middleware adds). The ``authorization`` and ``cookie`` headers are
+        left out.
+        """
+        httpd = self._served
+        if httpd is None:
+            return []
+        with httpd.counts_lock:
+            return list(httpd.received)
 
     # --------------------------------------------------------- other routes
     def emit_system_event(self, event: Dict[str, Any]) -> int:
