@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Optional, Tuple
+from typing import TYPE_CHECKING, Literal, Optional, Sequence, Tuple
 
 from ._auth import read_token_file
 from ._limits import DEFAULT_MAX_EVENT_BYTES
@@ -15,6 +15,7 @@ from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from ._client import EthosClient
+    from .middleware import Middleware
 
 __all__ = ["ClientConfig"]
 
@@ -93,12 +94,20 @@ class ClientConfig:
         """True when the config carries the secret itself (``to_config(include_credentials=True)``)."""
         return self.credential is not None
 
-    def connect(self, *, api_key: Optional[str] = None, cookie: Optional[str] = None) -> EthosClient:
+    def connect(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        cookie: Optional[str] = None,
+        middleware: Optional[Sequence[Middleware]] = None,
+    ) -> EthosClient:
         """A new :class:`~ethos_sdk.EthosClient` with these settings, in this process.
 
         The credential is, in this order: ``api_key`` or ``cookie`` when
         given, the one the config carries, else read where the original
         client found it (``ETHOS_API_KEY``, or the web-token file).
+        ``middleware`` is the new client's: the original client's functions
+        do not travel in the config.
 
         Raises:
             ConfigurationError: the credential is not there (the variable is
@@ -123,6 +132,7 @@ class ClientConfig:
             max_connections=self.max_connections,
             max_response_bytes=self.max_response_bytes,
             max_event_bytes=self.max_event_bytes,
+            middleware=middleware,
         )
 
     def _credential_here(self) -> Tuple[Optional[str], Optional[str]]:

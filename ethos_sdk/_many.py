@@ -290,8 +290,18 @@ def _client_for(config: ClientConfig) -> EthosClient:
 
 
 def _one_turn_in_worker(config: ClientConfig, text: str, options: TurnOptions) -> TurnResult:
-    """One item, run by a worker of the executor (another process): all it gets is picklable."""
-    return _one_turn(_client_for(config), text, options)
+    """One item, run by a worker of the executor (another process): all it gets is picklable.
+
+    An error leaves without the exceptions chained to it: Dask pickles an
+    exception's ``__cause__`` and ``__context__`` too (with tblib), and those
+    are requests' and urllib3's own, which hold the request -- its
+    ``Authorization`` or ``Cookie`` header included -- and the raw answer.
+    """
+    try:
+        return _one_turn(_client_for(config), text, options)
+    except BaseException as error:
+        error.__cause__ = error.__context__ = None
+        raise
 
 
 # -- progress -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ and ``server.wait_idle`` says when no turn runs on the server any more.
 from __future__ import annotations
 
 import concurrent.futures
+import copyreg
 import logging
 import multiprocessing
 import os
@@ -27,11 +28,12 @@ import textwrap
 import threading
 import time
 from pathlib import Path
-from typing import Any, List, Tuple, Union
+from typing import Any, Iterator, List, Tuple, Union
 
 import pytest
 
 from ethos_sdk import (
+    APIConnectionError,
     ApprovalRequired,
     ClientClosedError,
     ClientConfig,
@@ -42,9 +44,11 @@ from ethos_sdk import (
     TurnResults,
     interrupt_on_sigterm,
 )
+from ethos_sdk._many import _one_turn_in_worker
+from ethos_sdk._turn_options import TurnOptions
 from ethos_sdk.testing import LocalEthosServer
 
-from .conftest import ROOT, report
+from .conftest import FAKE_KEY, ROOT, report
 from .test_turn_lifetime import client, server  # noqa: F401 - the same fixtures: SLOW words 0.3 s apart
 
 REPLY = "Hello from the fake LLM. You said: "
@@ -290,7 +294,29 @@ def test_a_pause_in_a_worker_reaches_the_parent_as_itself(server: LocalEthosServ
     assert turn.result().text == "Tool said: drop table many"
 
 
-def test_a_dask_cluster_with_worker_processes_returns_the_right_answers(client: EthosClient) -> None:
+@pytest.fixture
+def _pickling_as_it_was() -> Iterator[None]:
+    """Dask installs tblib's pickling of exceptions (their tracebacks and causes) process-wide: undo it after."""
+    saved = dict(copyreg.dispatch_table)
+    yield
+    copyreg.dispatch_table.clear()
+    copyreg.dispatch_table.update(saved)
+
+
+def test_an_error_leaves_a_worker_without_the_exceptions_chained_to_it(_pickling_as_it_was: None) -> None:
+    config = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY, max_retries=0).to_config(include_credentials=True)
+    with pytest.raises(APIConnectionError) as raised:  # nothing listens on port 9: requests' error is the cause
+        _one_turn_in_worker(config, "x", TurnOptions())
+    error = raised.value
+    assert error.__cause__ is None and error.__context__ is None
+    tblib = pytest.importorskip("tblib.pickling_support", reason="tblib comes with distributed (test extra)")
+    tblib.install()  # what a Dask worker does: tracebacks and causes travel with exceptions
+    assert FAKE_KEY.encode() not in pickle.dumps(error)
+
+
+def test_a_dask_cluster_with_worker_processes_returns_the_right_answers(
+    client: EthosClient, _pickling_as_it_was: None
+) -> None:
     distributed = pytest.importorskip("distributed", reason="distributed is in the test extra")
     started = time.monotonic()
     with distributed.LocalCluster(

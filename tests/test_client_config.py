@@ -104,6 +104,25 @@ def test_connect_builds_the_same_client(server: LocalEthosServer) -> None:
     client.close()
 
 
+def test_middleware_stays_behind_and_connect_takes_the_workers_own(server: LocalEthosServer) -> None:
+    seen: List[str] = []
+
+    def note(request: Any, call_next: Any) -> Any:
+        seen.append(request.url.rsplit("/rpc/", 1)[-1])
+        return call_next(request)
+
+    client = EthosClient(server.base_url, api_key=server.api_key, origin=server.origin, middleware=[note])
+    config = client.to_config(include_credentials=True)
+    pickle.dumps(config)  # a function of this process is not in it
+    with config.connect() as plain:
+        plain.sessions.list(limit=1)
+    assert seen == []
+    with config.connect(middleware=[note]) as worker:
+        worker.sessions.list(limit=1)
+    assert seen == ["sessions/list"]
+    client.close()
+
+
 def test_connect_reads_ethos_api_key_where_it_runs(server: LocalEthosServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ETHOS_API_KEY", server.api_key)
     monkeypatch.setenv("ETHOS_ORIGIN", server.origin)
