@@ -288,10 +288,7 @@ def test_a_pause_in_a_worker_reaches_the_parent_as_itself(server: LocalEthosServ
     error = paused.value
     assert error.turn is None and error.request.tool_name == "terminal" and error.session_id
     client.tools.approve(error.request.approval_id, client.client_id, "once")
-    with client.chat.follow(error.session_id, timeout=20) as turn:
-        for _ in turn:
-            pass
-    assert turn.result().text == "Tool said: drop table many"
+    assert client.chat.follow(error.session_id, timeout=20).result().text == "Tool said: drop table many"
 
 
 @pytest.fixture
