@@ -426,58 +426,53 @@ def ask_many(
     # executor of yours (or of other processes) gets `window` items at a time, handed out here as others end.
     queued = min(total, _QUEUED_AT_MOST) if executor is None else window
     wake_on_each = queued < total or reporter.active
-    futures: List[concurrent.futures.Future[TurnResult]] = []
-    index_of: Dict[concurrent.futures.Future[TurnResult], int] = {}
-    finished: queue.SimpleQueue[Optional[concurrent.futures.Future[TurnResult]]] = queue.SimpleQueue()
+    results: List[Any] = [None] * total  # a TurnResult, or the exception the item raised
+    pending: Dict[concurrent.futures.Future[TurnResult], int] = {}  # handed out, not over yet
+    finished: queue.SimpleQueue[Optional[int]] = queue.SimpleQueue()  # indexes of items over; None: all are
     ended = itertools.count(1)
 
     def on_done(future: concurrent.futures.Future[TurnResult]) -> None:  # in the thread that ran the item
-        last = next(ended) == total  # next() of a count is atomic
+        index = pending.pop(future)  # the future is let go: a long run holds only the results
         if future.cancelled():
             return
-        if wake_on_each or (on_error == "raise" and future.exception() is not None):
-            finished.put(future)
-        if last:
+        try:
+            results[index] = future.result()
+        except Exception as error:
+            results[index] = error
+        if wake_on_each or (on_error == "raise" and isinstance(results[index], Exception)):
+            finished.put(index)
+        if next(ended) == total:  # next() of a count is atomic
             finished.put(None)
 
-    seen = 0
+    handed = seen = 0
     failure: Optional[int] = None
     try:
         while True:
-            while len(futures) < total and len(futures) - seen < queued:
-                text, turn_options = planned[len(futures)]
+            while handed < total and handed - seen < queued:
+                text, turn_options = planned[handed]
                 if config is None:
                     future = runs_in.submit(_one_turn, runner, text, turn_options)
                 else:
                     future = runs_in.submit(_one_turn_in_worker, config, text, turn_options)
-                index_of[future] = len(futures)
-                futures.append(future)
+                pending[future] = handed
+                handed += 1
                 future.add_done_callback(on_done)
-            item = finished.get()  # Ctrl-C interrupts this wait
-            if item is None:
+            index = finished.get()  # Ctrl-C interrupts this wait
+            if index is None:
                 break
             seen += 1
-            try:
-                result: Union[TurnResult, Exception] = item.result()
-            except Exception as error:
-                if on_error == "raise":
-                    failure = index_of[item]
-                    raise
-                result = error
+            result = results[index]
+            if on_error == "raise" and isinstance(result, Exception):
+                failure = index
+                raise result
             reporter.update(seen, result)
     except BaseException as exc:
-        _stop_the_rest(client, runner, [f for f in futures if not f.done()], _reason(exc, failure), local)
+        _stop_the_rest(client, runner, list(pending), _reason(exc, failure), local)
         raise
     finally:
-        reporter.close(seen if wake_on_each else sum(f.done() for f in futures))
+        reporter.close(seen if wake_on_each else handed - len(pending))
         if executor is None:
             runs_in.shutdown(wait=False, cancel_futures=True)
-    results: List[Any] = []
-    for future in futures:
-        try:
-            results.append(future.result())
-        except Exception as error:  # on_error="return": the error takes the item's place
-            results.append(error)
     return TurnResults([text for text, _ in planned], results)
 
 
