@@ -477,7 +477,7 @@ def ask_many(
 
 
 _QUEUED_AT_MOST = 10_000
-"""Items handed to ask_many's own thread pool ahead of time (each holds a future until the run ends)."""
+"""Items handed to ask_many's own thread pool ahead of time (each holds a future until its turn ends)."""
 
 
 def _reason(exc: BaseException, failure: Optional[int]) -> str:
