@@ -27,17 +27,23 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import threading
 import time
+import warnings
+import weakref
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ._hitl import (
     ApprovalDecision, ApprovalRequest, PauseRequest, Question, QuestionAnswer, _TurnWaits,
 )
 from ._turn_options import EventCallback, TurnOptions
-from .errors import APITimeoutError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused
+from ._wire_checks import check_turn_event
+from .errors import (
+    APITimeoutError, ConcurrentReadError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused,
+)
 from .stream import (
     DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing,
     read_last_turn,
@@ -118,7 +124,9 @@ class _TurnRecord:
         self.tools: Dict[str, ToolCall] = {}
         self.end: Optional[StreamEvent] = None
 
-    def add(self, event: StreamEvent) -> StreamEvent:
+    def add(self, event: StreamEvent, session_id: str = "") -> StreamEvent:
+        """Keep what ``event`` adds to the turn, once the fields read of it are checked (StreamError if not)."""
+        check_turn_event(event, f"the event stream of session {session_id or '(new)'}")
         if event["type"] == "text_delta":
             self.pieces.append(event["text"])
         elif event["type"] == "usage":
@@ -216,6 +224,7 @@ class TurnStream(_Closing):
     _timer: Optional[threading.Timer]
     _stream: Optional[EventStream]
     _events: Iterator[StreamEvent]
+    _armed = False  # handed to the caller: dropping it unfinished stops the turn (see __del__)
 
     def __init__(self, client: EthosClient, text: str, options: TurnOptions = TurnOptions()) -> None:
         options.checked_timeout()  # a bad timeout is refused before the files are read
@@ -257,6 +266,7 @@ class TurnStream(_Closing):
                 raise self._timeout_error() from exc
             raise
         self._events = self._follow(self._stream)
+        self._armed = True
 
     @classmethod
     def _join(cls, client: EthosClient, session_id: str, options: TurnOptions = TurnOptions()) -> TurnStream:
@@ -287,6 +297,7 @@ class TurnStream(_Closing):
             self._leave(_why(exc))
             raise
         self._events = self._follow(self._stream, before)
+        self._armed = True
         return self
 
     def _prepare(self, client: EthosClient, options: TurnOptions) -> EthosClient:
@@ -315,6 +326,7 @@ class TurnStream(_Closing):
         self._left = False  # the turn was left early, and stopping it was tried (once)
         self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
         self._denied_on_giving_up = False
+        self._reading = threading.RLock()  # held by the thread reading the turn (see __next__ and result)
         self._joined = False  # joined with chat.follow: no turn id, but a turn to stop all the same
         self._known_end: Optional[StreamEvent] = None  # a joined turn that had ended: its end, read or not
         self._record = _TurnRecord()
@@ -324,7 +336,7 @@ class TurnStream(_Closing):
         whole = None if isinstance(timeout, tuple) else timeout
         self._deadline = None if whole is None else time.monotonic() + whole
         if whole is not None:
-            self._timer = threading.Timer(whole, self._time_out)
+            self._timer = threading.Timer(whole, _weakly(self._time_out))
             self._timer.daemon = True
             self._timer.start()
         return client
@@ -346,9 +358,9 @@ class TurnStream(_Closing):
             self._client, session_id, since=since, idle_timeout=idle_timeout,
             connect_timeout=min(DEFAULT_CONNECT_TIMEOUT, connect_timeout), check_session=False,
         )
-        stream._restart_hook = self._server_restarted
+        stream._restart_hook = _weakly(self._server_restarted)
         if self._each_wait is not None:
-            stream._silence_hook = self._silent_too_long
+            stream._silence_hook = _weakly(self._silent_too_long)
         self._stream = stream
         return stream
 
@@ -405,41 +417,52 @@ class TurnStream(_Closing):
 
     def _follow(self, stream: Optional[EventStream], before: Sequence[StreamEvent] = ()) -> Iterator[StreamEvent]:
         """The turn's events: ``before`` (already read from the server's buffer), then ``stream``."""
-        started = False
-        source: Iterator[StreamEvent] = itertools.chain(before, stream if stream is not None else ())
-        try:
-            for event in source:
-                kind = event.get("type")
-                if not started:
-                    if kind != "run_start":
-                        continue  # the tail of a turn that was already running
-                    started = True
-                if self._on_event is not None:
-                    self._on_event(event)
-                yield event
-                if kind in TURN_END_TYPES:
-                    self._finished = True
-                    return
-            if self._timed_out:
-                raise self._timeout_error()
-        finally:
-            self._release()
+        return _turn_events(stream, before)
 
     def __iter__(self) -> TurnStream:
         return self
 
     def __next__(self) -> StreamEvent:
+        if not self._reading.acquire(blocking=False):
+            raise self._busy()  # before anything else: the turn is the other reader's, and goes on
         try:
-            event = self._record.add(next(self._events))
+            return self._next_event()
+        finally:
+            self._reading.release()
+
+    def _next_event(self) -> StreamEvent:
+        try:
+            try:
+                event = next(self._events)
+            except StopIteration:
+                self._release()
+                if self._timed_out:  # the timer closed the stream before the turn ended
+                    raise self._timeout_error() from None
+                raise
+            self._record.add(event, self.session_id)
+            if self._on_event is not None:
+                self._on_event(event)
+            if event["type"] in TURN_END_TYPES:
+                self._finished = True
+                self._release()
             paused = self._waits.see(event, self)
         except (StopIteration, TurnPaused):
             raise  # the end, or a pause handed to the caller with the turn still live
         except BaseException as exc:
+            self._release()
             self._leave(_why(exc))  # Ctrl-C while waiting or prompting, a timeout, on_event raising...
             raise
         if paused is not None:
             raise paused  # the generator is untouched: the caller may go on following the turn
         return event
+
+    def _busy(self) -> ConcurrentReadError:
+        return ConcurrentReadError(
+            f"the turn {self._name('(unsent)')} on session {self.session_id or '(new)'} is being read by another "
+            "thread: a TurnStream has one reader at a time (iterating it, text_stream and result() all take its "
+            "events). Nothing was done to the turn: the other reader goes on. Read it in one thread, and share "
+            "turn.text or the result from there."
+        )
 
     # -- a turn that waits for a person (see ethos_sdk._hitl) --
 
@@ -604,7 +627,11 @@ class TurnStream(_Closing):
             APITimeoutError: ``timeout`` seconds passed before the turn ended.
             StreamError: the server restarted and lost the turn (``state`` is
                 ``"lost"``), or the iterator was closed (or its stream stopped)
-                before the turn ended, so there is no whole reply to return.
+                before the turn ended, so there is no whole reply to return;
+                or an event lacked a field the turn reads (the turn is then
+                stopped, as on leaving it).
+            ConcurrentReadError: another thread is reading the turn; nothing
+                is done to the turn.
             ApprovalRequired, QuestionAsked: a new request arrived that
                 nothing here answers (no ``on_approval``/``on_question``, or a
                 question with an API key). The turn goes on running: answer
@@ -613,12 +640,17 @@ class TurnStream(_Closing):
                 answered (here, in another tab or by another client), up to
                 ``timeout``.
         """
-        saved, self._waits.raise_on_pause = self._waits.raise_on_pause, True
+        if not self._reading.acquire(blocking=False):
+            raise self._busy()
         try:
-            for _ in self:
-                pass
+            saved, self._waits.raise_on_pause = self._waits.raise_on_pause, True
+            try:
+                for _ in self:
+                    pass
+            finally:
+                self._waits.raise_on_pause = saved
         finally:
-            self._waits.raise_on_pause = saved
+            self._reading.release()
         end = self._record.end
         if end is not None and end["type"] == "error":
             raise TurnError(end["error"], code=end.get("code"), event=end)
@@ -690,6 +722,33 @@ class TurnStream(_Closing):
         self._release()
         self._leave(why)
 
+    def __del__(self) -> None:
+        """A TurnStream dropped before its turn ended (no ``with``, no close()) stops the turn and warns.
+
+        It is what leaving a ``with`` block does -- deny the pending approval,
+        ``chat.abort`` unless detached, close the stream -- plus a
+        :class:`ResourceWarning`, because the turn was not stopped where the
+        script meant it to be.
+        """
+        if not self._armed or self._finished or self._closed_by_caller or self._lost is not None or self._timed_out:
+            return
+        if sys.is_finalizing():  # the interpreter is going away: no more requests
+            return
+        what = "its stream was closed; the turn goes on (detached)" if self._detached else (
+            "the SDK stopped the turn (denied its pending approval, if any, and called chat.abort)"
+        )
+        try:
+            warnings.warn(
+                f"the TurnStream of turn {self._name('(unsent)')} on session {self.session_id} was dropped before "
+                f"the turn ended, without close() or a with block: {what}. Read it in a with block, or call "
+                "close() (or detach()) when done with it",
+                ResourceWarning,
+                source=self,
+            )
+            self._stop("the TurnStream was dropped before the turn ended")
+        except Exception:  # noqa: BLE001 - a finalizer must not raise; _stop already logs what failed
+            log.debug("stopping a dropped TurnStream failed", exc_info=True)
+
     def _leave(self, why: str) -> None:
         """The caller left the turn before it ended: stop it on the server, once, within ABORT_WITHIN s.
 
@@ -727,6 +786,35 @@ class TurnStream(_Closing):
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
+
+
+def _turn_events(stream: Optional[EventStream], before: Sequence[StreamEvent]) -> Iterator[StreamEvent]:
+    """``before`` then ``stream``, from the first ``run_start`` to the turn's ``done`` or ``error``.
+
+    A plain function, holding no :class:`TurnStream`: a turn nobody holds any
+    more is freed at once, and its ``__del__`` stops it.
+    """
+    started = False
+    for event in itertools.chain(before, stream if stream is not None else ()):
+        kind = event.get("type")
+        if not started:
+            if kind != "run_start":
+                continue  # the tail of a turn that was already running
+            started = True
+        yield event
+        if kind in TURN_END_TYPES:
+            return
+
+
+def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` (bound to a TurnStream) as a callback that does not keep its object alive; then a no-op."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: Any) -> Any:
+        bound = ref()
+        return None if bound is None else bound(*args)
+
+    return call
 
 
 def _no_turn(session_id: str, seen: bool) -> TurnNotFoundError:
