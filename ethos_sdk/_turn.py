@@ -44,10 +44,8 @@ from ._wire_checks import check_turn_event
 from .errors import (
     APITimeoutError, ConcurrentReadError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused,
 )
-from .stream import (
-    DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing,
-    read_last_turn,
-)
+from ._last_turn import find_last_turn
+from .stream import DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
 from .types.tools import ApprovalScope
 
@@ -275,7 +273,15 @@ class TurnStream(_Closing):
         client = self._prepare(client, options.but(session_id=session_id))
         self._joined = True
         try:
-            before, reader, seen = read_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
+            before, reader, seen = find_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
+        except APITimeoutError as exc:
+            self._release()
+            if self._deadline is None or time.monotonic() < self._deadline - 0.05:
+                raise  # a step's own limit (the stream's connect), not the turn's timeout
+            if not self._timed_out:
+                self._time_out()
+            self._leave(_why(exc))  # the turn running on the session is the one asked for: stop it
+            raise self._timeout_error() from exc
         except BaseException:
             self._release()  # nothing joined yet: there is no turn of ours to stop
             raise
