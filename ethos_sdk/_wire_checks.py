@@ -106,16 +106,17 @@ def check_turn_event(event: Mapping[str, Any], where: str) -> None:
             )
 
 
-def answer_field(answer: Any, path: Sequence[str], kind: Kind, procedure: str) -> Any:
+def answer_field(answer: Any, path: Sequence[str], kind: Kind, procedure: str, root: str = "the answer") -> Any:
     """``answer[path[0]][path[1]]...``, checked to be of ``kind``; :class:`~ethos_sdk.UnexpectedResponseError` otherwise.
 
     ``procedure`` names the call that answered (``"goals.get"``) in the message,
-    which says which field was missing or of the wrong type.
+    which says which field was missing or of the wrong type; ``root`` names
+    ``answer`` itself (``"an event"`` for a part of the answer).
     """
     value = answer
     for depth, name in enumerate(path):
         last = depth == len(path) - 1
-        where = ".".join(path[:depth]) or "the answer"
+        where = ".".join(path[:depth]) or root
         if not isinstance(value, dict):
             raise _bad_answer(procedure, f"{where} is {_type_name(value)}, not an object with {name!r}", answer)
         problem = _problem(value, name, kind if last else ("an object", lambda v: isinstance(v, dict)), True)
