@@ -193,7 +193,14 @@ class TurnStream(_Closing):
     ``client.chat.stream``); ``client.chat.follow(session_id)`` joins it
     again later. A :class:`~ethos_sdk.TurnPaused` error (a tool approval or a
     question waiting for a person) is not a way of leaving: it hands you the
-    live turn, which is neither stopped nor closed.
+    live turn, which is neither stopped nor closed. A TurnStream dropped
+    before its turn ended, outside a ``with`` block and without
+    :meth:`close`, is stopped the same way when Python frees it, with a
+    :class:`ResourceWarning`.
+
+    One thread reads a turn at a time: another thread iterating it or
+    calling :meth:`result` meanwhile gets
+    :class:`~ethos_sdk.ConcurrentReadError`, and the turn goes on untouched.
 
     Raises (while iterating): :class:`~ethos_sdk.APITimeoutError` when
     ``timeout`` seconds pass before the turn ends (counted from the call that
