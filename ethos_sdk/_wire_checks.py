@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Dict, Mapping, Sequence, Tuple
 
+from ._shapes import json_type
 from .errors import StreamError, UnexpectedResponseError
 
 __all__ = ["check_turn_event", "answer_field", "Kind", "STRING", "INTEGER", "NUMBER", "BOOLEAN", "ANY", "LIST"]
@@ -27,12 +28,13 @@ __all__ = ["check_turn_event", "answer_field", "Kind", "STRING", "INTEGER", "NUM
 Kind = Tuple[str, Callable[[Any], bool]]
 """What a field must be: how messages name it, and the test of a value."""
 
-STRING: Kind = ("a string", lambda value: isinstance(value, str))
-INTEGER: Kind = ("an integer", lambda value: type(value) is int)  # bool is an int to Python, not to JSON
-NUMBER: Kind = ("a number", lambda value: type(value) in (int, float))
-BOOLEAN: Kind = ("true or false", lambda value: type(value) is bool)
-LIST: Kind = ("a list", lambda value: isinstance(value, list))
+STRING: Kind = ("string", lambda value: isinstance(value, str))
+INTEGER: Kind = ("integer", lambda value: type(value) is int)  # bool is an int to Python, not to JSON
+NUMBER: Kind = ("number", lambda value: type(value) in (int, float))
+BOOLEAN: Kind = ("boolean", lambda value: type(value) is bool)
+LIST: Kind = ("array", lambda value: isinstance(value, list))
 ANY: Kind = ("any value", lambda value: True)
+_OBJECT: Kind = ("object", lambda value: isinstance(value, dict))
 
 _REQUIRED, _OPTIONAL = True, False
 
@@ -60,23 +62,6 @@ _TURN_EVENTS: Dict[str, Tuple[Tuple[str, Kind, bool], ...]] = {
 }
 
 
-def _type_name(value: Any) -> str:
-    """How a message names the JSON type of ``value`` (never the value: it comes from the server)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 def _problem(container: Mapping[str, Any], name: str, kind: Kind, required: bool) -> str | None:
     """What is wrong with ``container[name]``, or None when it is fine."""
     if name not in container:
@@ -84,7 +69,7 @@ def _problem(container: Mapping[str, Any], name: str, kind: Kind, required: bool
     value = container[name]
     if kind[1](value):
         return None
-    return f"has {name!r} as {_type_name(value)}, not {kind[0]}"
+    return f"has {name!r} of type {json_type(value)}, not {kind[0]}"
 
 
 def check_turn_event(event: Mapping[str, Any], where: str) -> None:
@@ -100,7 +85,7 @@ def check_turn_event(event: Mapping[str, Any], where: str) -> None:
         problem = _problem(event, name, kind, required)
         if problem is not None:
             raise StreamError(
-                f"{where}: a {event['type']!r} event {problem} ({name!r} must be {kind[0]}), so the turn "
+                f"{where}: a {event['type']!r} event {problem}, so the turn "
                 "cannot be read from it; the server (or something between it and this client) sent an event "
                 "this SDK does not understand"
             )
@@ -118,8 +103,8 @@ def answer_field(answer: Any, path: Sequence[str], kind: Kind, procedure: str, r
         last = depth == len(path) - 1
         where = ".".join(path[:depth]) or root
         if not isinstance(value, dict):
-            raise _bad_answer(procedure, f"{where} is {_type_name(value)}, not an object with {name!r}", answer)
-        problem = _problem(value, name, kind if last else ("an object", lambda v: isinstance(v, dict)), True)
+            raise _bad_answer(procedure, f"{where} is of type {json_type(value)}, not an object with {name!r}", answer)
+        problem = _problem(value, name, kind if last else _OBJECT, True)
         if problem is not None:
             raise _bad_answer(procedure, f"{where} {problem}", answer)
         value = value[name]

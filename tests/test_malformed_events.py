@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import socket
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -22,32 +22,21 @@ from ethos_sdk import EthosClient, EthosError, StreamError, UnexpectedResponseEr
 from .adversarial_servers import RawServer, Request, response_bytes
 from .conftest import FAKE_KEY
 from .sse_server import HOLD, Script, SSEServer, frame, meta
-from .test_stream_turn import Chat, done, run_start
-
-
-@pytest.fixture
-def chat() -> Chat:
-    return Chat()
-
-
-@pytest.fixture
-def server(chat: Chat) -> Iterator[SSEServer]:
-    with SSEServer(on_post=chat) as srv:
-        yield srv
+from .test_stream_turn import Chat, chat, done, run_start, server  # noqa: F401 - chat and server are fixtures
 
 
 TURN_CASES = [
     ('{"type":"text_delta"}', "'text_delta' event has no 'text'"),
-    ('{"type":"text_delta","text":42}', "'text_delta' event has 'text' as a number, not a string"),
+    ('{"type":"text_delta","text":42}', "'text_delta' event has 'text' of type integer, not string"),
     ('{"type":"usage","outputTokens":1,"estimatedCostUsd":0}', "'usage' event has no 'inputTokens'"),
-    ('{"type":"usage","inputTokens":1,"outputTokens":"2","estimatedCostUsd":0}', "'outputTokens' as a string"),
+    ('{"type":"usage","inputTokens":1,"outputTokens":"2","estimatedCostUsd":0}', "'outputTokens' of type string, not integer"),
     ('{"type":"tool_start","toolName":"t","args":{}}', "'tool_start' event has no 'toolCallId'"),
-    ('{"type":"tool_start","toolCallId":{"a":1},"toolName":"t","args":{}}', "'toolCallId' as an object"),
+    ('{"type":"tool_start","toolCallId":{"a":1},"toolName":"t","args":{}}', "'toolCallId' of type object, not string"),
     ('{"type":"tool_end","toolCallId":"c","toolName":"t","durationMs":1}', "'tool_end' event has no 'ok'"),
-    ('{"type":"tool_end","toolCallId":"c","toolName":"t","ok":true,"durationMs":null}', "'durationMs' as null"),
-    ('{"type":"done","text":{"not":"text"},"turnCount":1}', "'done' event has 'text' as an object"),
+    ('{"type":"tool_end","toolCallId":"c","toolName":"t","ok":true,"durationMs":null}', "'durationMs' of type null, not number"),
+    ('{"type":"done","text":{"not":"text"},"turnCount":1}', "'done' event has 'text' of type object"),
     ('{"type":"error","code":"X"}', "'error' event has no 'error'"),
-    ('{"type":"error","error":["a"],"code":"X"}', "'error' event has 'error' as a list"),
+    ('{"type":"error","error":["a"],"code":"X"}', "'error' event has 'error' of type array"),
 ]
 
 
@@ -96,10 +85,10 @@ def _answering(payload: Any) -> Any:
     ("wait", "payload", "said"),
     [
         ("goals", {"goal": {"id": "g_1"}, "events": [], "attempts": []}, "goals.get answered, but goal has no 'status'"),
-        ("goals", {"goal": {"status": "running"}, "events": [{"seq": "1"}], "attempts": []}, "has 'seq' as a string"),
-        ("batch", {"run": None}, "batch.get answered, but the answer has 'run' as null, not an object"),
-        ("eval", {"run": {"status": 3}}, "eval.get answered, but run has 'status' as a number, not a string"),
-        ("tasks", {"id": "t1", "status": ["done"]}, "tasks.get answered, but the answer has 'status' as a list"),
+        ("goals", {"goal": {"status": "running"}, "events": [{"seq": "1"}], "attempts": []}, "has 'seq' of type string, not integer"),
+        ("batch", {"run": None}, "batch.get answered, but the answer has 'run' of type null, not object"),
+        ("eval", {"run": {"status": 3}}, "eval.get answered, but run has 'status' of type integer, not string"),
+        ("tasks", {"id": "t1", "status": ["done"]}, "tasks.get answered, but the answer has 'status' of type array, not string"),
     ],
 )
 def test_a_wait_reading_a_malformed_answer_names_the_field(wait: str, payload: Any, said: str) -> None:

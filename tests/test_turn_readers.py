@@ -29,6 +29,7 @@ from ethos_sdk.testing import LocalEthosServer
 from ethos_sdk.types.events import StreamEvent
 
 from .test_hitl import drop
+from .test_turn_lifetime import client, session_id  # noqa: F401 - fixtures, over this module's server
 
 PROMPT = "SLOW " + " ".join(f"w{i}" for i in range(10))
 REPLY = f"Hello from the fake LLM. You said: {PROMPT}"
@@ -38,17 +39,6 @@ REPLY = f"Hello from the fake LLM. You said: {PROMPT}"
 def server() -> Iterator[LocalEthosServer]:
     with LocalEthosServer(slow_word_delay=0.05) as running:
         yield running
-
-
-@pytest.fixture
-def client(server: LocalEthosServer) -> Iterator[EthosClient]:
-    with server.client(timeout=10) as c:
-        yield c
-
-
-@pytest.fixture
-def session_id(client: EthosClient) -> str:
-    return client.chat.ask("Hello, a session to work in").session_id
 
 
 def _count(server: LocalEthosServer, procedure: str) -> int:

@@ -135,8 +135,8 @@ def test_on_progress_must_be_callable() -> None:
     ("answer", "problem"),
     [
         ({}, "the answer has no 'status'"),
-        ({"status": None}, "the answer has 'status' as null, not a string"),
-        ([], "the answer is a list, not an object with 'status'"),
+        ({"status": None}, "the answer has 'status' of type null, not string"),
+        ([], "the answer is of type array, not an object with 'status'"),
     ],
 )
 def test_an_answer_without_a_readable_status_is_an_unexpected_response(answer: Any, problem: str) -> None:
