@@ -238,6 +238,7 @@ def find_last_turn(
         reader.close()
         for thread in threads:
             thread.join(1.0)
+    chosen = search.chosen()
     while True:  # what the reader had read when it was closed follows what was decided on
         try:
             which, item, seq, restarts = items.get_nowait()
@@ -245,7 +246,7 @@ def find_last_turn(
             break
         if which == "replay" and isinstance(item, dict) and restarts == search.restarts:
             search.read(item, seq, restarts)
-    return search.last_turn(), reader, search.seen
+    return search.events_of(chosen), reader, search.seen
 
 
 class _Search:
@@ -339,8 +340,8 @@ class _Search:
             return self.record.judge(self.turns) == _PROVEN
         return False
 
-    def last_turn(self) -> List[StreamEvent]:
-        """The events of the turn decided on, from its ``run_start`` to its end ([]: the buffer holds no start).
+    def chosen(self) -> int:
+        """The index of the turn decided on (-1: none).
 
         With a bound from the live subscription, it is the last turn that began
         by then (a turn the reader saw begin after it is not the one asked
@@ -350,7 +351,11 @@ class _Search:
         if self.bound is not None:
             while chosen >= 0 and (self.turns[chosen].start_id or 0) > self.bound:
                 chosen -= 1
-        if chosen < 0 or not self.turns[chosen].started:
+        return chosen if chosen >= 0 and self.turns[chosen].started else -1
+
+    def events_of(self, chosen: int) -> List[StreamEvent]:
+        """The events of turn ``chosen``, from its ``run_start`` to its end, or to the last read ([]: none)."""
+        if chosen < 0:
             return []
         events = [event for turn in self.turns[chosen:] for event in turn.events]
         end = self.turns[chosen].end

@@ -39,12 +39,12 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional,
 from ._hitl import (
     ApprovalDecision, ApprovalRequest, PauseRequest, Question, QuestionAnswer, _TurnWaits,
 )
+from ._last_turn import find_last_turn
 from ._turn_options import EventCallback, TurnOptions
 from ._wire_checks import check_turn_event
 from .errors import (
     APITimeoutError, ConcurrentReadError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused,
 )
-from ._last_turn import find_last_turn
 from .stream import DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
 from .types.tools import ApprovalScope
@@ -339,7 +339,7 @@ class TurnStream(_Closing):
         self._left = False  # the turn was left early, and stopping it was tried (once)
         self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
         self._denied_on_giving_up = False
-        self._reading = threading.RLock()  # held by the thread reading the turn (see __next__ and result)
+        self._reading = threading.Lock()  # held while the turn is read (see __next__ and result)
         self._joined = False  # joined with chat.follow: no turn id, but a turn to stop all the same
         self._known_end: Optional[StreamEvent] = None  # a joined turn that had ended: its end, read or not
         self._record = _TurnRecord()
@@ -471,10 +471,10 @@ class TurnStream(_Closing):
 
     def _busy(self) -> ConcurrentReadError:
         return ConcurrentReadError(
-            f"the turn {self._name('(unsent)')} on session {self.session_id or '(new)'} is being read by another "
-            "thread: a TurnStream has one reader at a time (iterating it, text_stream and result() all take its "
-            "events). Nothing was done to the turn: the other reader goes on. Read it in one thread, and share "
-            "turn.text or the result from there."
+            f"the turn {self._name('(unsent)')} on session {self.session_id or '(new)'} is being read already, by "
+            "another thread (or by the code that called this, such as on_event): a TurnStream has one reader at a "
+            "time (iterating it, text_stream and result() all take its events). Nothing was done to the turn: the "
+            "other reader goes on. Read it in one place, and share turn.text or the result from there."
         )
 
     # -- a turn that waits for a person (see ethos_sdk._hitl) --
@@ -658,8 +658,10 @@ class TurnStream(_Closing):
         try:
             saved, self._waits.raise_on_pause = self._waits.raise_on_pause, True
             try:
-                for _ in self:
-                    pass
+                while True:
+                    self._next_event()
+            except StopIteration:
+                pass
             finally:
                 self._waits.raise_on_pause = saved
         finally:

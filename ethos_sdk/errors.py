@@ -260,7 +260,7 @@ class StreamError(EthosError):
 
 
 class ConcurrentReadError(EthosError, RuntimeError):
-    """A second thread tried to read a :class:`~ethos_sdk.TurnStream` that another thread is reading.
+    """A :class:`~ethos_sdk.TurnStream` was read while it was being read already (by another thread, or from ``on_event``).
 
     A turn has one reader at a time: iterating it, ``text_stream`` and
     ``result()`` all take the next events, which go to whoever reads first.

@@ -82,7 +82,7 @@ def test_a_second_reader_is_turned_away_and_the_turn_goes_on(
         text = "".join(turn.text_stream)
     [error] = turned_away
     assert isinstance(error, ConcurrentReadError) and isinstance(error, EthosError)
-    assert "read by another thread" in str(error) and "Nothing was done to the turn" in str(error)
+    assert "is being read already" in str(error) and "Nothing was done to the turn" in str(error)
     assert text == REPLY and turn.state == "done" and turn.result().text == REPLY
     assert (_count(server, "chat.abort"), _count(server, "tools.deny")) == (aborts, denials)
 
@@ -167,3 +167,21 @@ def test_a_turn_read_to_its_end_or_closed_is_dropped_quietly(client: EthosClient
         del closed
         gc.collect()
     assert not [w for w in recorded if issubclass(w.category, ResourceWarning) and "TurnStream" in str(w.message)]
+
+
+def test_reading_a_turn_from_its_own_on_event_is_turned_away_too(
+    server: LocalEthosServer, client: EthosClient, session_id: str
+) -> None:
+    aborts = _count(server, "chat.abort")
+    raised: List[BaseException] = []
+
+    def nested(event: StreamEvent) -> None:
+        if event["type"] == "run_start":
+            try:
+                turn.result()
+            except ConcurrentReadError as exc:
+                raised.append(exc)
+
+    with client.chat.stream("Hello", session_id=session_id, on_event=nested) as turn:
+        assert turn.result().text == "Hello from the fake LLM. You said: Hello"
+    assert len(raised) == 1 and _count(server, "chat.abort") == aborts
