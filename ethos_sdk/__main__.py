@@ -22,7 +22,7 @@ from typing import List, Sequence
 
 from . import EthosClient, EthosError, __version__
 from ._auth import is_loopback, read_token_file, token_file_path
-from ._catalog import compare, sdk_procedures, server_procedures
+from ._catalog import NOT_ROUTED_YET, compare, sdk_procedures, server_procedures
 from .errors import ConfigurationError, NotFoundError
 
 
@@ -109,7 +109,11 @@ def _compare_names(client: EthosClient, *, tolerate_missing_spec: bool) -> int |
         return 2
     known = sdk_procedures()
     drift = compare(served, known)
-    print(f"server {base_url}: {len(served)} procedures; ethos-sdk {__version__}: {len(known)} methods")
+    declared_only = len(set(known) & NOT_ROUTED_YET)  # counted apart, as on the docs' procedures page
+    print(
+        f"server {base_url}: {len(served)} procedures; ethos-sdk {__version__}: {len(known) - declared_only} "
+        f"procedures, and {declared_only} that the contract declares and no server routes yet"
+    )
     print(f"in both: {drift.matched}")
     _print_list("on the server only (call them with client.call(name, input)):", drift.server_only)
     _print_list(

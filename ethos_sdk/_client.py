@@ -6,7 +6,7 @@ import os
 import warnings
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 from urllib.parse import urlsplit
 
 import requests
@@ -21,12 +21,13 @@ from ._auth import (
 )
 from ._ids import new_client_suffix
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
-from ._safety import check_address, check_cookie_value, check_headers, check_origin
+from ._safety import check_address, check_cookie_value, check_headers, check_origin, cookie_token, quoted
 from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
-from .errors import AuthenticationError, ConfigurationError
+from .errors import AuthenticationError, ConfigurationError, redact
 
 if TYPE_CHECKING:
+    from .middleware import Middleware
     from .stream import EventStream
     from .surface_streams import SystemEventStream
     from .types.system import Health
@@ -85,12 +86,24 @@ def _origin_of(given: str | None, from_env: str | None) -> str | None:
 
 
 def _check_base_url(value: str) -> str:
-    """``value`` without a trailing slash, or a :class:`ConfigurationError` saying what is wrong."""
+    """``value`` without a trailing slash, or a :class:`ConfigurationError` saying what is wrong.
+
+    A credential given where the address goes (``EthosClient(key)``) is never
+    repeated in the message: an API key shows as ``sk-ethos-***`` with the
+    hint to pass it as ``api_key=``, a web token not at all.
+    """
     base = value.strip().rstrip("/")
     check_address(base)  # first: the messages below may show the URL
     parts = urlsplit(base)
     if "://" not in base or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"base_url must start with http:// or https://, got {base!r}")
+        shown = quoted(base)
+        if shown != repr(base):
+            raise ConfigurationError(
+                f"base_url is the server's address (http:// or https://), and got {shown}. Pass the "
+                "address first and the credential by name: EthosClient('http://127.0.0.1:3000', "
+                "api_key='sk-ethos-...') or cookie='<web token>'"
+            )
+        raise ConfigurationError(f"base_url must start with http:// or https://, got {shown}")
     if parts.query or parts.fragment:
         raise ConfigurationError(
             f"base_url must not have a query or fragment, got {base!r}: give the server's address"
@@ -159,7 +172,8 @@ class EthosClient:
             ``verify``, ``cert`` and headers are used as they are when the
             client is made (``max_connections`` does not resize its pools);
             the client never closes it. Its ``auth``, hooks and cookie jar are
-            not used: the SDK sends its own credentials only.
+            not used: the SDK sends its own credentials only (for code around
+            each request, use ``middleware``).
         headers: extra headers sent with every request.
         max_connections: connections the client's own pool keeps open to the
             server (default 100): one per thread calling at the same time, so
@@ -176,6 +190,11 @@ class EthosClient:
             iteration with :class:`~ethos_sdk.ResponseTooLargeError`, so memory
             stays bounded. ``client.events(..., max_event_bytes=...)`` sets it
             for one stream.
+        middleware: functions ``fn(request, call_next) -> response`` run
+            around every attempt of every request, in order (the first is the
+            outermost), inside the retry loop; clients made with
+            :meth:`with_options` keep them. See :mod:`ethos_sdk.middleware`
+            and the "Observability" page of the docs.
 
     What the environment says (``HTTP_PROXY``/``HTTPS_PROXY``, ``NO_PROXY``,
     ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``) is read once, when the client is
@@ -189,8 +208,9 @@ class EthosClient:
             one with ``user:password@``, a backslash, a control character or
             a port outside 1-65535), ``origin`` is not ``scheme://host[:port]``
             (one trailing ``/`` is dropped), or ``headers`` has a name HTTP does not
-            allow or a value that is not a ``str`` or holds a line break. No
-            message repeats a credential or a header's value.
+            allow or a value that is not a ``str`` or holds a line break, or
+            ``middleware`` is not a list of functions. No message repeats a
+            credential or a header's value.
 
     Use it as a context manager, or call :meth:`close`, to free its connections::
 
@@ -214,6 +234,7 @@ class EthosClient:
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        middleware: Sequence[Middleware] | None = None,
     ) -> None:
         env = os.environ
         base = _check_base_url(base_url or env.get("ETHOS_BASE_URL") or DEFAULT_BASE_URL)
@@ -226,6 +247,11 @@ class EthosClient:
         _check_max_response_bytes(max_response_bytes)
         if api_key is not None and cookie is not None:
             raise ConfigurationError("pass either api_key or cookie, not both")
+        chain: tuple[Middleware, ...] = ()
+        if middleware is not None:
+            from .middleware import check_middleware  # loaded only by clients that have middleware
+
+            chain = check_middleware(middleware)
         self.max_event_bytes: int = check_max_event_bytes(max_event_bytes)
         """The largest frame (one event) the client's event streams accept, in bytes."""
 
@@ -236,7 +262,7 @@ class EthosClient:
             if host not in _warned_plain_http:
                 _warned_plain_http.add(host)
                 warnings.warn(
-                    f"sending an API key over plain HTTP to {base}: anyone on the network "
+                    f"sending an API key over plain HTTP to {redact(base)}: anyone on the network "
                     "can read it. Use https:// for servers that are not on this machine.",
                     InsecureCredentialWarning,
                     stacklevel=2,
@@ -255,6 +281,7 @@ class EthosClient:
             deadline=deadline,
             max_connections=max_connections,
             max_response_bytes=max_response_bytes,
+            middleware=chain,
         )
 
     def with_options(
@@ -269,8 +296,8 @@ class EthosClient:
         """A client like this one with other options; this one is left unchanged.
 
         The new client shares this one's connection pool (the same
-        ``requests.Session`` and adapters), credentials, origin and
-        ``client_id``; options not given keep this client's values, and
+        ``requests.Session`` and adapters), credentials, origin,
+        ``client_id``, middleware and instrumentation; options not given keep this client's values, and
         ``headers`` are added to this client's extra headers::
 
             patient = client.with_options(timeout=300, max_retries=5)
@@ -312,9 +339,10 @@ class EthosClient:
         if api_key is not None:
             return Credentials("bearer", check_api_key(api_key))
         if cookie is not None:
-            if not cookie.strip():
+            given = cookie_token(cookie)
+            if not given:
                 raise ConfigurationError("cookie is empty")
-            return Credentials("cookie", check_cookie_value(cookie.strip()))
+            return Credentials("cookie", check_cookie_value(given))
         env_key = os.environ.get("ETHOS_API_KEY")
         if env_key:
             return Credentials("bearer", check_api_key(env_key))
@@ -555,6 +583,14 @@ class EthosClient:
             "connections. Make a new EthosClient(...) where you need one (in another process "
             "too), or use client.with_options(...) for a variant of this one"
         )
+
+    if not TYPE_CHECKING:  # hidden from type checkers, which report a misspelt name themselves
+
+        def __getattr__(self, name: str) -> Any:
+            """Only for a name the client lacks: ``AttributeError``, naming the closest one (``sesions`` -> ``sessions``)."""
+            from ._suggest import no_such_attribute
+
+            raise no_such_attribute(self, name)
 
     # -- namespaces (built on first use) -----------------------------------------
 

@@ -4,17 +4,32 @@ Each item of ``files`` is read here and becomes one attachment of the
 contract's shape (``{"type": "image"|"file", "data": <base64>, "mimeType",
 "name"}``). An item is one of:
 
-* a path (``str`` or ``pathlib.Path``): the file's name is its base name;
+* a path (``str`` or ``pathlib.Path``) of a regular file: the file's name is
+  its base name. Anything else at that path (a FIFO, ``/dev/stdin`` on a pipe,
+  a device, a socket, a folder) is refused at once: reading it could wait
+  forever, or never end;
 * a ``(name, data)`` pair, ``data`` being ``bytes``;
 * a :class:`File` (``File(data, name=..., mime_type=...)``), to set the MIME
   type yourself or to send bytes whose name you do not want to invent;
 * a binary file object (``open(path, "rb")``, ``io.BytesIO``...), read from
-  where it is; its ``name`` attribute, when it has one, names it.
+  where it is; its ``name`` attribute, when it has one, names it. One whose
+  ``fileno()`` is not a regular file (a pipe, ``sys.stdin.buffer`` fed by a
+  pipe, a socket, a terminal) is refused like such a path: read it yourself
+  and pass the bytes, so that the wait is yours to see.
 
-The MIME type comes from the content's first bytes for the formats that say
-what they are (PNG, JPEG, GIF, WebP, BMP, PDF), else from the name's
-extension, else ``text/plain`` for content that is UTF-8 text, else
-``application/octet-stream``. ``image/*`` types are sent as ``"image"``,
+Every name is cleaned before it is sent (it reaches the agent's prompt): only
+its last path component is kept, control, bidi and zero-width characters are
+dropped and it is capped at 200 characters, keeping its extension
+(:func:`~ethos_sdk._safety.clean_file_name`). A name with nothing left is not
+sent.
+
+The MIME type is the name's extension's: ``readme.txt`` is ``text/plain``
+whatever its first bytes. The content only has a say for the formats that
+announce themselves (PNG, JPEG, GIF, WebP, BMP, PDF): under an image or PDF
+extension, content that really is one of them goes as what it is (a JPEG
+named ``photo.png`` as ``image/jpeg``); without a name, or with an extension
+not known here, those first bytes decide, else ``text/plain`` for UTF-8 text,
+else ``application/octet-stream``. ``image/*`` types are sent as ``"image"``,
 everything else as ``"file"``.
 
 The server refuses more than :data:`MAX_ATTACHMENTS` attachments or more than
@@ -27,11 +42,14 @@ the commit ``contract/README.md`` names; no transcript records them.)
 from __future__ import annotations
 
 import base64
+import errno
 import mimetypes
 import os
+import stat
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Union, cast
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, List, Optional, Sequence, Tuple, Union, cast
 
+from ._safety import clean_file_name
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -115,6 +133,10 @@ _BY_EXTENSION = {  # the common ones, the same on every platform (``mimetypes`` 
 }
 
 
+_ANNOUNCED = frozenset(mime for _, mime in _MAGIC) | {"image/webp"}
+"""The types whose content says what it is: an extension of one of these is checked against the content."""
+
+
 def _sniff(head: bytes) -> Optional[str]:
     for magic, mime in _MAGIC:
         if head.startswith(magic):
@@ -122,6 +144,15 @@ def _sniff(head: bytes) -> Optional[str]:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def _type_of_name(name: Optional[str]) -> Optional[str]:
+    if not name:
+        return None
+    extension = os.path.splitext(name)[1].lower()
+    if not extension:
+        return None
+    return _BY_EXTENSION.get(extension) or mimetypes.guess_type(name, strict=False)[0]
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -135,16 +166,101 @@ def _looks_like_text(data: bytes) -> bool:
 
 
 def mime_type_of(data: bytes, name: Optional[str]) -> str:
-    """The MIME type of ``data``: from its first bytes, else ``name``'s extension, else text or binary."""
+    """The MIME type to send ``data`` under: ``name``'s extension, checked by the content for images and PDF.
+
+    A known extension decides (``readme.txt`` starting with ``GIF89a`` is
+    ``text/plain``), except that under an image or PDF extension, content
+    whose first bytes show it is a PNG, JPEG, GIF, WebP, BMP or PDF goes as
+    what it is. Without a known extension those first bytes decide, else
+    ``text/plain`` for UTF-8 text, else ``application/octet-stream``.
+    """
+    by_name = _type_of_name(name)
+    if by_name is not None and by_name not in _ANNOUNCED:
+        return by_name
     sniffed = _sniff(data[:16])
     if sniffed is not None:
         return sniffed
-    if name:
-        extension = os.path.splitext(name)[1].lower()
-        guessed = _BY_EXTENSION.get(extension) or mimetypes.guess_type(name, strict=False)[0]
-        if guessed:
-            return guessed
+    if by_name is not None:
+        return by_name
     return "text/plain" if _looks_like_text(data) else "application/octet-stream"
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    for test, words in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device (a terminal, or a device such as /dev/zero)"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return words
+    return "a special file"
+
+
+def _not_regular(what: str, mode: int) -> ConfigurationError:
+    if stat.S_ISDIR(mode):
+        advice = "pass the files in it one by one, or an archive of it"
+    else:
+        advice = (
+            "reading it could wait forever or never end, so it was not read: read it yourself and "
+            "pass the bytes, as (\"name.txt\", data) or File(data, name=\"name.txt\")"
+        )
+    return ConfigurationError(f"{what} is {_kind(mode)}, not a regular file: {advice}")
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO with no writer would wait in open() itself
+    | getattr(os, "O_NOCTTY", 0)  # a terminal never becomes this process's controlling terminal
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def open_regular_file(path: str, what: str) -> BinaryIO:
+    """``path`` opened for binary reading, once ``fstat`` has shown it is a regular file.
+
+    The file is opened without blocking, so that a FIFO with no writer
+    cannot hold ``open`` itself, then checked on the open descriptor:
+    anything but a regular file (a FIFO, ``/dev/stdin`` on a pipe, a
+    device, a socket, a folder) raises
+    :class:`~ethos_sdk.ConfigurationError` at once, naming ``what``. Other
+    failures (missing, not allowed) raise ``OSError``, for the caller to word.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # what open() says of a socket
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                raise exc from None
+            if not stat.S_ISREG(mode):
+                raise _not_regular(what, mode) from None
+        raise
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(what, mode)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def check_regular_stream(stream: Any, what: str) -> None:
+    """Refuse, as :func:`open_regular_file` does, a file object whose ``fileno()`` is not a regular file.
+
+    A file object without a descriptor (``io.BytesIO``, your own class) passes.
+    """
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (AttributeError, OSError, ValueError, TypeError):
+        return
+    if not stat.S_ISREG(mode):
+        raise _not_regular(what, mode)
 
 
 def _decoded_size(attachment: Any) -> int:
@@ -179,7 +295,10 @@ class _Reader:
             raise _too_much(self.used)
 
     def _read_stream(self, stream: IO[bytes], where: str) -> bytes:
-        data = stream.read(self._room() + 1)  # never more than the limit allows, plus one byte to notice
+        try:
+            data = stream.read(self._room() + 1)  # never more than the limit allows, plus one byte to notice
+        except (OSError, ValueError) as exc:  # a closed file is a ValueError
+            raise ConfigurationError(f"{where}: cannot read the file object: {exc}") from exc
         if not isinstance(data, (bytes, bytearray)):
             raise ConfigurationError(f"{where} must be opened in binary mode (open(path, \"rb\")), it gave {type(data).__name__}")
         if len(data) > self._room():
@@ -201,25 +320,26 @@ class _Reader:
             if not isinstance(path, str):
                 path = os.fsdecode(path)
             try:
-                size = os.path.getsize(path)
-                if size > self._room():  # refuse before reading a large file at all
-                    raise _too_much(self.used + size)
-                with open(path, "rb") as handle:
+                with open_regular_file(path, f"{where} ({path!r})") as handle:
+                    size = os.fstat(handle.fileno()).st_size
+                    if size > self._room():  # refuse before reading a large file at all
+                        raise _too_much(self.used + size)
                     data = self._read_stream(handle, where)
             except OSError as exc:
                 raise ConfigurationError(f"{where}: cannot read {path!r}: {exc.strerror or exc}") from exc
             self.used += len(data)
-            return data, os.path.basename(path), None
+            return data, path, None
         if isinstance(item, (bytes, bytearray, memoryview)):
             raise ConfigurationError(
                 f"{where} is bytes without a name: pass (\"name.ext\", data) or File(data, name=\"name.ext\") "
                 f"so that the agent knows what it is"
             )
         if callable(getattr(item, "read", None)):
+            raw_name = getattr(item, "name", None)
+            name = raw_name if isinstance(raw_name, str) and raw_name else None
+            check_regular_stream(item, f"{where} (a file object{f' named {name!r}' if name else ''})")
             data = self._read_stream(cast(IO[bytes], item), where)
             self.used += len(data)
-            raw_name = getattr(item, "name", None)
-            name = os.path.basename(raw_name) if isinstance(raw_name, str) and raw_name else None
             return data, name, None
         raise ConfigurationError(
             f"{where} must be a path, a (name, bytes) pair, a File or a binary file object, got {_shape(item)}"
@@ -261,7 +381,8 @@ def attachments_for(files: Optional[Sequence[FileInput]], attachments: Sequence[
         raise _too_much(reader.used)
     out: List[Attachment] = given
     for index, item in enumerate(items):
-        data, name, mime = reader.read(item, f"files[{index}]")
+        data, given_name, mime = reader.read(item, f"files[{index}]")
+        name = clean_file_name(given_name) if given_name else ""  # it reaches the agent's prompt
         mime = mime or mime_type_of(data, name)
         attachment: Attachment = {
             "type": "image" if mime.startswith("image/") else "file",

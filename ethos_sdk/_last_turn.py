@@ -27,7 +27,11 @@ turn *before* the last one. So the end is found from evidence instead:
 What remains undecidable is said plainly. A buffer that holds a single turn of
 a session that had earlier ones cannot be checked against the turn before it;
 then the record has to agree and the replay has to pause for
-:data:`UNSURE_QUIET` seconds. A replay that never shows the start of a turn
+:data:`UNSURE_QUIET` seconds. A turn the record singles out that is still
+running, on a session where no live event comes (it waits for a person), is
+joined once the replay pauses for as long: which turn it is is settled, and
+the pause only tells that its replayed events (a request and its answer,
+say) are all in hand before the stream goes on. A replay that never shows the start of a turn
 within :data:`~ethos_sdk.stream.REPLAY_WAIT` seconds is an empty buffer
 (:class:`~ethos_sdk.TurnNotFoundError`). Anything else undecided after
 :data:`FIND_WITHIN` seconds (or at the caller's deadline) raises instead of
@@ -57,7 +61,8 @@ FIND_WITHIN = 10.0
 """Seconds ``follow`` looks at most for the end of the server's replay before it raises :class:`~ethos_sdk.StreamError`."""
 
 UNSURE_QUIET = 0.25
-"""Seconds the replay must pause before a turn the saved conversation agrees with, but cannot single out, is taken."""
+"""Seconds the replay must pause before a turn is taken that the saved conversation agrees with but cannot
+single out, or singles out while it still runs."""
 
 _PROVEN, _AGREES, _NOT_YET = 0, 1, 2  # what the saved conversation says of the turn read last
 _UNKNOWN = object()  # a reply the record cannot tell
@@ -321,7 +326,12 @@ class _Search:
     def _decided(self) -> bool:
         if self.bound is not None:
             return (self.last_id or 0) >= self.bound
-        return bool(self.turns) and self.record is not None and self.record.judge(self.turns) == _PROVEN
+        # An ended turn the record singles out has all its events read; one still running may have more in the
+        # replay (a request's resolution, say): that waits for the bound, or for the replay to pause.
+        return (
+            bool(self.turns) and self.turns[-1].end is not None and self.record is not None
+            and self.record.judge(self.turns) == _PROVEN
+        )
 
     def _decided_by_quiet(self, quiet: float) -> bool:
         """After ``quiet`` seconds without a replayed event: True when that settles it."""
@@ -332,13 +342,11 @@ class _Search:
         if self.record is None:
             return False
         verdict = self.record.judge(self.turns)
-        if verdict == _AGREES and quiet >= UNSURE_QUIET:
-            return True
         if verdict == _NOT_YET and quiet >= REPLAY_WAIT and not self.rechecked:
             self.rechecked = True
             self.record = self.reread() or self.record  # a reply saved just after the record was read
-            return self.record.judge(self.turns) == _PROVEN
-        return False
+            verdict = self.record.judge(self.turns)
+        return verdict != _NOT_YET and quiet >= UNSURE_QUIET
 
     def chosen(self) -> int:
         """The index of the turn decided on (-1: none).

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from ._catalog import _NOT_PROCEDURES, _namespace_attributes, _StandInClient
+from ._suggest import closest_name
 from .errors import InvalidCallError
 
 __all__ = ["ProcedureInput", "procedure_inputs", "check_call"]
@@ -110,25 +110,6 @@ def procedure_inputs() -> Mapping[str, ProcedureInput]:
         return _table
 
 
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _snake(key: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
-
-
-def _closest_key(key: str, keys: FrozenSet[str]) -> Optional[str]:
-    if _camel(key) in keys:
-        return _camel(key)
-    by_snake = {_snake(k): k for k in keys}
-    if _snake(key) in by_snake:
-        return by_snake[_snake(key)]
-    close = difflib.get_close_matches(key, sorted(keys), n=1, cutoff=0.75)
-    return close[0] if close else None
-
-
 _ANYWAY = "pass strict=False to send it anyway (for a server newer than this SDK)"
 
 
@@ -153,7 +134,7 @@ def check_call(procedure: str, input: Any) -> None:
     unknown = [key for key in input if key not in keys]
     if not unknown:
         return
-    fixes: List[Tuple[str, Optional[str]]] = [(str(key), _closest_key(str(key), keys)) for key in unknown]
+    fixes: List[Tuple[str, Optional[str]]] = [(str(key), closest_name(str(key), keys)) for key in unknown]
     named = "; ".join(f"{key!r} (did you mean {fix!r}?)" if fix else repr(key) for key, fix in fixes)
     takes = (
         f"it takes {', '.join(sorted(keys))} (wire names, as in the contract; {known.method}() "

@@ -89,6 +89,15 @@ class _CapturingTransport:
         self._transport = transport
         self._capture = capture
 
+    @property
+    def turn(self) -> Any:
+        """The turn the wrapped transport's requests belong to (set by the turn itself)."""
+        return self._transport.turn
+
+    @turn.setter
+    def turn(self, value: Any) -> None:
+        self._transport.turn = value
+
     def rpc(self, procedure: str, params: Any, **options: Any) -> Any:
         return self._transport.rpc(procedure, params, capture=self._capture, **options)
 
@@ -109,6 +118,10 @@ class _CapturingClient:
         self._client = client
         self._transport = _CapturingTransport(client._transport, capture)
 
+    def with_options(self, **options: Any) -> _CapturingClient:
+        """The client's ``with_options``, its calls still captured (a turn makes its own client)."""
+        return _CapturingClient(self._client.with_options(**options), self._transport._capture)
+
     def __getattr__(self, name: str) -> Any:
         factory = getattr(type(self._client), name, None)
         if isinstance(factory, cached_property):
@@ -119,9 +132,14 @@ class _CapturingClient:
 def _raw_caller(namespace: Namespace, name: str) -> Callable[..., RawResponse[Any]]:
     method = getattr(type(namespace), name, None)
     if name.startswith("_") or not inspect.isfunction(method):
+        from ._suggest import closest_attribute
+
+        near = closest_attribute(name, {n for n, _ in inspect.getmembers(type(namespace), inspect.isfunction)})
         raise AttributeError(
-            f"{type(namespace).__name__} has no method {name!r} (with_raw_response wraps "
-            "methods; for a nested namespace write client.<namespace>.<nested>.with_raw_response)"
+            f"{type(namespace).__name__} has no method {name!r}{f': did you mean {near!r}?' if near else ''} "
+            "(with_raw_response wraps methods; for a nested namespace write "
+            "client.<namespace>.<nested>.with_raw_response)",
+            obj=namespace,  # set, so that the interpreter does not add a second suggestion of its own
         )
     if inspect.isgeneratorfunction(method):
         raise AttributeError(

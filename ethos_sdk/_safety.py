@@ -8,10 +8,15 @@ is sent, and none of its messages repeats a secret it was given.
   urllib3 for what is connected to) reads as the same scheme, host and port:
   no backslash, no ``user:password@``, no control character, a port of 1-65535.
 * :func:`check_header_secret` and :func:`check_cookie_value`: a credential that
-  can go into its header as it is, and a cookie that cannot smuggle others in.
+  can go into its header as it is, and a cookie that cannot smuggle others in;
+  :func:`cookie_token` takes the token out of an ``ethos_auth=...`` line.
+* :func:`quoted`: how a message shows a value the user gave, unless the value
+  may be a credential given in the wrong place (then it is not shown).
 * :func:`path_segment`: an id put into a URL path, refused when the URL layer
   would read it as a step up (``..``) or nothing (``.``, empty).
-* :func:`download_name`: a server-given file name cut down to one harmless name.
+* :func:`clean_file_name`: a file name cut down to one harmless name (the
+  name of a file sent with a message, and :func:`download_name`'s, a
+  server-given name to create in a folder).
 """
 
 from __future__ import annotations
@@ -23,11 +28,29 @@ from urllib.parse import quote, urlsplit
 from .errors import ConfigurationError
 
 __all__ = [
-    "check_address", "check_origin", "check_header_secret", "check_cookie_value", "check_headers", "path_segment",
-    "download_name",
+    "check_address", "check_origin", "check_header_secret", "check_cookie_value", "cookie_token", "check_headers",
+    "path_segment", "clean_file_name", "download_name", "quoted",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_API_KEY_PREFIX = "sk-ethos-"
+KEY_HINT = "this looks like an API key: pass api_key="
+_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_~+/=-]{32,}")
+
+
+def quoted(value: str) -> str:
+    """``repr(value)`` for a message, unless ``value`` may be a credential given where an address goes.
+
+    An Ethos API key is shown as ``'sk-ethos-***'`` with the hint to pass it as
+    ``api_key=``; a long run of token characters without a scheme or a dot (a
+    web token, say) is not shown at all.
+    """
+    text = value.strip()
+    if _API_KEY_PREFIX in text:
+        return f"'sk-ethos-***' ({KEY_HINT})"
+    if "://" not in text and _TOKEN_LIKE.fullmatch(text):
+        return "a value that looks like a credential, not an address (not shown)"
+    return repr(value)
 _HOST_NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
@@ -127,7 +150,7 @@ def check_origin(origin: str, name: str = "origin") -> str:
         raise ConfigurationError(
             f"{name} must be a web origin, scheme://host[:port] with no path (the value of the "
             f"Origin header the key's allowed origins are compared with), like "
-            f"'https://app.example.com' or 'http://localhost:3001'; got {value!r}"
+            f"'https://app.example.com' or 'http://localhost:3001'; got {quoted(value)}"
         )
     return f"{parts.scheme.lower()}://{parts.netloc}"
 
@@ -193,9 +216,32 @@ def check_cookie_value(value: str, name: str = "cookie") -> str:
         raise ConfigurationError(
             f"{name} contains {_where(value, _first_bad(value, _COOKIE_SAFE))}, which a cookie "
             "value cannot hold (it would end the value or add other cookies): give the value of "
-            "the ethos_auth cookie alone, without 'ethos_auth=' or ';'"
+            "the ethos_auth cookie, or a cookie line that holds ethos_auth"
         )
     return value
+
+
+def cookie_token(value: str, name: str = "cookie") -> str:
+    """The web token in what ``cookie=`` was given: the token, ``ethos_auth=<token>`` or a whole cookie line.
+
+    An ``sk-ethos-`` key is refused with a pointer to ``api_key=``. Anything
+    else is returned as it is, for :func:`check_cookie_value` to judge. No
+    message repeats the value.
+    """
+    text = value.strip()
+    if text[:7].lower() == "cookie:":
+        text = text[7:].strip()
+    if _API_KEY_PREFIX in text:
+        raise ConfigurationError(
+            f"{name}= was given an Ethos API key (sk-ethos-***); {KEY_HINT}... instead. {name}= takes the web "
+            "token, the value of the ethos_auth cookie"
+        )
+    if "ethos_auth=" in text:
+        for pair in text.split(";"):
+            key, sep, token = pair.partition("=")
+            if sep and key.strip() == "ethos_auth":
+                return token.strip()
+    return text  # the token itself; check_cookie_value refuses what a cookie value cannot hold
 
 
 def path_segment(value: object, name: str) -> str:
@@ -209,35 +255,43 @@ def path_segment(value: object, name: str) -> str:
 
 
 MAX_NAME_LENGTH = 200
-"""Characters kept of a server-given file name (file systems allow 255 bytes)."""
+"""Characters kept of a file name sent or saved (file systems allow 255 bytes)."""
 
 _RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
 
 
+def clean_file_name(name: str) -> str:
+    """``name`` cut down to one harmless file name, or ``""`` when nothing usable is left.
+
+    Only the last path component is kept (``/`` and ``\\`` both separate);
+    control, format (bidi, zero-width) and separator characters are dropped, as
+    are spaces and dots at either end; the name is capped at
+    :data:`MAX_NAME_LENGTH` characters, keeping its extension.
+    """
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] not in ("C", "Z") or c == " ").strip(" .")
+    if len(name) > MAX_NAME_LENGTH:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 16:
+            name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + "." + extension
+        else:
+            name = name[:MAX_NAME_LENGTH]
+    return name
+
+
 def download_name(filename: str | None, fallback: str) -> str | None:
     """A file name to create in a folder, made from the server's name (or ``fallback``).
 
-    Only the last path component is kept; control, format (bidi) and
-    separator characters are dropped; the name is capped at
-    :data:`MAX_NAME_LENGTH` characters (keeping its extension). ``None`` when
-    nothing usable is left, or the name is one Windows reserves (``CON``, ``NUL``...).
+    The name is cleaned by :func:`clean_file_name`. ``None`` when nothing
+    usable is left, or the name is one Windows reserves (``CON``, ``NUL``...).
     """
     for candidate in (filename, fallback):
-        if not candidate:
-            continue
-        name = candidate.replace("\\", "/").rsplit("/", 1)[-1]
-        name = "".join(c for c in name if unicodedata.category(c)[0] not in ("C", "Z") or c == " ").strip(" .")
-        if not name or name in (".", ".."):
+        name = clean_file_name(candidate) if candidate else ""
+        if not name:
             continue
         if name.split(".", 1)[0].lower() in _RESERVED:
             return None
-        if len(name) > MAX_NAME_LENGTH:
-            stem, dot, extension = name.rpartition(".")
-            if dot and 0 < len(extension) <= 16:
-                name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + "." + extension
-            else:
-                name = name[:MAX_NAME_LENGTH]
         return name
     return None

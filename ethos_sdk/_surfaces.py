@@ -222,10 +222,12 @@ def _read_image(image: AvatarImage) -> tuple[bytes, Optional[str]]:
     limit = MAX_AVATAR_BYTES + 1
     if isinstance(image, (bytes, bytearray, memoryview)):
         return bytes(image), None
+    from ._files import check_regular_stream, open_regular_file  # the same refusal of FIFOs and devices as files=
+
     if isinstance(image, (str, os.PathLike)):
         path = Path(image)
         try:
-            with path.open("rb") as handle:
+            with open_regular_file(str(path), f"the avatar image {str(path)!r}") as handle:
                 return handle.read(limit), path.name
         except OSError as exc:
             raise ConfigurationError(f"cannot read the avatar image {str(path)!r}: {exc.strerror or exc}") from exc
@@ -234,6 +236,7 @@ def _read_image(image: AvatarImage) -> tuple[bytes, Optional[str]]:
         raise ConfigurationError(
             f"image must be bytes, a path or a binary file opened with 'rb', not {type(image).__name__}"
         )
+    check_regular_stream(image, "the avatar image's file object")
     data = read(limit)
     if not isinstance(data, (bytes, bytearray)):
         raise ConfigurationError("image is a text file: open it in binary mode ('rb')")

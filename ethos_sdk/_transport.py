@@ -16,7 +16,7 @@ import socket
 import sys
 import time
 from datetime import timedelta as _timedelta
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 from urllib.parse import urlsplit
 
 import requests
@@ -24,6 +24,7 @@ import urllib3.exceptions
 
 from . import _envelope
 from ._ids import new_request_id
+from ._observe import EVERY_CLIENT, Observers, chain_for, log_fields
 from ._safety import check_headers
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from ._version import __version__
@@ -38,6 +39,12 @@ from .errors import (
     redact,
     status_error_class,
 )
+
+if TYPE_CHECKING:
+    import weakref
+
+    from ._turn import TurnStream
+    from .middleware import Middleware, Request as _Request
 
 __all__ = [
     "Transport", "Pool", "Credentials", "DEFAULT_TIMEOUT", "DEFAULT_MAX_CONNECTIONS", "RETRY_STATUSES",
@@ -412,6 +419,14 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
     return sock if isinstance(sock, socket.socket) else None
 
 
+def _session_of(call_input: Any) -> str | None:
+    """The session a procedure's input names (``sessionId``), if any: for log records."""
+    if isinstance(call_input, dict):
+        found = call_input.get("sessionId")
+        return found if isinstance(found, str) else None
+    return None
+
+
 def _read_limit(timeout: Timeout) -> float | None:
     if isinstance(timeout, tuple):
         return timeout[1]
@@ -530,6 +545,7 @@ class Transport:
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         pool: Pool | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        middleware: tuple[Middleware, ...] = (),
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.max_response_bytes = max_response_bytes
@@ -548,6 +564,10 @@ class Transport:
             check_headers(headers, "headers")
         self.extra_headers = dict(headers or {})
         self.sleep: Callable[[float], None] = time.sleep
+        self.observers = Observers(middleware)
+        """The middleware and instrumentation of this client, shared with the clients derived from it."""
+        self.turn: Optional[weakref.ref[TurnStream]] = None
+        """The turn whose requests this transport sends (a turn's own client), for logs and middleware."""
         self._base_headers: dict[str, str] = {}
         self._rpc_headers: dict[str, tuple[str, str]] = {}
         self._urls: dict[str, tuple[str, str]] = {}
@@ -583,6 +603,8 @@ class Transport:
         )
         derived.sleep = self.sleep
         derived.ends_by = self.ends_by
+        derived.observers = self.observers
+        derived.turn = self.turn
         return derived
 
     # -- headers -----------------------------------------------------------
@@ -723,7 +745,7 @@ class Transport:
             request.body = body
             response = self._attempt(
                 request, limit, deadline_at, False, what, request_id, procedure, idempotent, attempt,
-                max_response_bytes,
+                max_response_bytes, params,
             )
             if response is None:
                 attempt += 1
@@ -759,6 +781,7 @@ class Transport:
         idempotent: bool | None,
         attempt: int,
         max_bytes: int | None = None,
+        call_input: Any = None,
     ) -> requests.Response | None:
         """Attempt ``attempt + 1``: the answer, whatever its status, or None once a retry has been waited for.
 
@@ -772,44 +795,130 @@ class Transport:
         A body is read up to ``max_bytes`` (default: the transport's
         ``max_response_bytes``), decompressed bytes counted; one over it raises
         :class:`ResponseTooLargeError` and its connection is dropped.
+
+        With middleware (the client's, or instrumentation), the attempt goes
+        through it (:meth:`_attempt_through`); ``call_input`` is the
+        procedure's input it is shown.
         """
         started = time.monotonic()
-        try:
-            if deadline_at is None:
-                response = self.pool.send(request, stream=True, timeout=limit)
-                if response.status_code < 200:
-                    raise self._interim_error(response, what, request_id)
-                if not stream:
-                    headers = response.headers
-                    length = headers.get("content-length")
-                    if (
-                        length is not None and length.isdigit() and "content-encoding" not in headers
-                        and int(length) <= (self.max_response_bytes if max_bytes is None else max_bytes)
-                    ):
-                        response.content  # noqa: B018  (bounded by its Content-Length)
-                    else:
-                        self._read_within(response, None, _read_limit(limit), what, request_id, max_bytes)
-            else:
-                left = deadline_at - started
-                if left <= 0:
-                    raise self._deadline_error(what, request_id)
-                response = self.pool.send(request, stream=True, timeout=_clip(limit, left))
-                if response.status_code < 200:
-                    raise self._interim_error(response, what, request_id)
-                if not stream:
-                    self._read_within(response, deadline_at, _read_limit(limit), what, request_id, max_bytes)
-        except _SEND_ERRORS as exc:
-            error = self._failure_error(exc, request_id, what, deadline_at)
-            if idempotent is not None and self._retries_failure(name, exc, error, idempotent, attempt, deadline_at):
+        chain = chain_for(self.observers) if self.observers.chain or EVERY_CLIENT.chain else ()
+        cause: Optional[BaseException] = None
+        if chain:  # what a middleware raises itself is not caught here: it reaches the caller as it is
+            try:
+                response = self._attempt_through(
+                    chain, request, limit, deadline_at, stream, what, request_id, name, attempt, max_bytes,
+                    call_input,
+                )
+            except _PassedOn as passed:  # the send's own failure, passed on by the middleware
+                cause, error = passed.cause, passed.error
+        else:
+            try:
+                response = self._send_once(request, limit, deadline_at, stream, what, request_id, max_bytes, started)
+            except _SEND_ERRORS as exc:
+                cause, error = exc, self._failure_error(exc, request_id, what, deadline_at)
+        if cause is not None:
+            if idempotent is not None and self._retries_failure(name, cause, error, idempotent, attempt, deadline_at):
                 return None
-            raise error from exc
+            raise error from cause
         self.pool.answered = True
         if log.isEnabledFor(logging.INFO):
+            elapsed_ms = (time.monotonic() - started) * 1000
             log.info(
                 "%s -> %d in %.1f ms (request id %s, attempt %d)",
-                what, response.status_code, (time.monotonic() - started) * 1000, request_id, attempt + 1,
+                what, response.status_code, elapsed_ms, request_id, attempt + 1,
+                extra=log_fields(
+                    self, procedure=name, status=response.status_code, elapsed_ms=round(elapsed_ms, 3),
+                    request_id=response.headers.get("x-request-id") or request_id, attempt=attempt + 1,
+                    session_id=_session_of(call_input),
+                ),
             )
         return response
+
+    def _send_once(
+        self,
+        request: requests.PreparedRequest,
+        limit: Timeout,
+        deadline_at: float | None,
+        stream: bool,
+        what: str,
+        request_id: str,
+        max_bytes: int | None,
+        started: float,
+    ) -> requests.Response:
+        """Send ``request`` once and read its answer (unless ``stream``); errors of requests are raised as they are."""
+        if deadline_at is None:
+            response = self.pool.send(request, stream=True, timeout=limit)
+            if response.status_code < 200:
+                raise self._interim_error(response, what, request_id)
+            if not stream:
+                headers = response.headers
+                length = headers.get("content-length")
+                if (
+                    length is not None and length.isdigit() and "content-encoding" not in headers
+                    and int(length) <= (self.max_response_bytes if max_bytes is None else max_bytes)
+                ):
+                    response.content  # noqa: B018  (bounded by its Content-Length)
+                else:
+                    self._read_within(response, None, _read_limit(limit), what, request_id, max_bytes)
+        else:
+            left = deadline_at - started
+            if left <= 0:
+                raise self._deadline_error(what, request_id)
+            response = self.pool.send(request, stream=True, timeout=_clip(limit, left))
+            if response.status_code < 200:
+                raise self._interim_error(response, what, request_id)
+            if not stream:
+                self._read_within(response, deadline_at, _read_limit(limit), what, request_id, max_bytes)
+        return response
+
+    def _attempt_through(
+        self,
+        chain: tuple[Middleware, ...],
+        request: requests.PreparedRequest,
+        limit: Timeout,
+        deadline_at: float | None,
+        stream: bool,
+        what: str,
+        request_id: str,
+        name: str,
+        attempt: int,
+        max_bytes: int | None,
+        call_input: Any,
+    ) -> requests.Response:
+        """:meth:`_send_once` through the middleware ``chain``.
+
+        A failed send reaches the middleware as the SDK's error; passed on by
+        it, it leaves here as :class:`_PassedOn`, for :meth:`_attempt` to
+        retry as it would without middleware. Anything a middleware raises
+        itself leaves as it is.
+        """
+        global _middleware
+        if _middleware is None:
+            from . import middleware as _middleware  # loaded by the first client that has middleware
+
+        failed: list[_PassedOn] = []
+
+        def send(seen: _Request) -> requests.Response:
+            if seen._headers is not None:  # a middleware read them, and may have changed them
+                check_headers(seen._headers, "the headers a middleware set")
+                request.headers = seen._headers
+            try:
+                return self._send_once(
+                    request, limit, deadline_at, stream, what, request_id, max_bytes, time.monotonic()
+                )
+            except _SEND_ERRORS as exc:
+                failed.append(_PassedOn(exc, self._failure_error(exc, request_id, what, deadline_at)))
+                raise failed[-1].error from exc
+
+        procedure = name if name != what else None
+        shown = _middleware.Request(request, what, procedure, attempt + 1, call_input, request_id, stream, self.turn)
+        try:
+            answer: requests.Response = _middleware.run_chain(chain, shown, send)
+        except APIConnectionError as error:
+            if failed and error is failed[-1].error:
+                raise failed[-1] from None
+            raise
+        return answer
 
     def _failure_error(
         self, exc: BaseException, request_id: str, what: str, deadline_at: float | None
@@ -863,7 +972,13 @@ class Transport:
             return False
         if deadline_at is not None and time.monotonic() + delay >= deadline_at:
             return False
-        log.info("%s: %s; retry %d of %d in %.2f s", procedure, why, attempt + 1, self.max_retries, delay)
+        log.info(
+            "%s: %s; retry %d of %d in %.2f s", procedure, why, attempt + 1, self.max_retries, delay,
+            extra=log_fields(
+                self, procedure=procedure, status=getattr(why, "status", None), attempt=attempt + 1,
+                request_id=getattr(why, "request_id", None),
+            ),
+        )
         self.sleep(delay)
         return True
 
@@ -1139,6 +1254,18 @@ class Transport:
 
 
 _SEND_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError)
+
+
+class _PassedOn(Exception):
+    """A send that failed under middleware, which passed the SDK's error on: retried as without middleware."""
+
+    def __init__(self, cause: BaseException, error: APIConnectionError) -> None:
+        super().__init__(cause, error)
+        self.cause = cause
+        self.error = error
+
+
+_middleware: Any = None  # ethos_sdk.middleware, once a client with middleware sent something
 _PreparedRequest = requests.models.PreparedRequest
 _CaseInsensitiveDict = requests.structures.CaseInsensitiveDict
 
@@ -1153,7 +1280,7 @@ def _log_from_environment() -> None:
         import warnings
 
         warnings.warn(
-            f"ETHOS_LOG={value!r} is not used: set it to 'debug' or 'info'", stacklevel=2
+            f"ETHOS_LOG={redact(repr(value))} is not used: set it to 'debug' or 'info'", stacklevel=2
         )
         return
     handler = logging.StreamHandler()  # stderr

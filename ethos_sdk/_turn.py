@@ -33,6 +33,7 @@ import time
 import warnings
 import weakref
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -40,6 +41,7 @@ from ._hitl import (
     ApprovalDecision, ApprovalRequest, PauseRequest, Question, QuestionAnswer, _TurnWaits,
 )
 from ._last_turn import find_last_turn
+from ._observe import TurnClock, TurnWatch
 from ._turn_options import EventCallback, TurnOptions
 from ._wire_checks import check_turn_event
 from .errors import (
@@ -77,6 +79,12 @@ class ToolCall:
     ok: Optional[bool] = None
     """``None`` while no ``tool_end`` arrived for it."""
     duration_ms: Optional[float] = None
+    """How long the tool ran, as the server measured it (``tool_end``'s ``durationMs``)."""
+    elapsed: Optional[timedelta] = field(default=None, compare=False)
+    """From its ``tool_start`` to its ``tool_end`` as this client saw them (``None`` without both)."""
+    waited_for_person: Optional[timedelta] = field(default=None, compare=False)
+    """Time spent waiting for a person: from the approval request to its answer, or from the
+    agent's question to its answer (``None`` when nobody was asked). Timings are left out of ``==``."""
 
 
 @dataclass
@@ -107,6 +115,13 @@ class TurnResult:
     """How each tool call that needed approval was settled, in order (decision, scope, who)."""
     questions: List[QuestionAnswer] = field(default_factory=list)
     """Each question the agent asked during the turn, with its answer."""
+    elapsed: timedelta = field(default=timedelta(0), compare=False)
+    """From sending the message to the turn's end (``done`` or ``error``) as this client saw it;
+    for a turn joined with ``chat.follow``, from the join. Same clock as ``RawResponse.elapsed``."""
+    time_to_first_token: Optional[timedelta] = field(default=None, compare=False)
+    """From sending the message to the first ``text_delta`` or ``thinking_delta``; ``None`` when
+    none came, or for a turn joined with ``chat.follow`` (its start is not known here). Timings are
+    left out of ``==``: two results that say the same are equal however long they took."""
 
     def _repr_markdown_(self) -> str:
         """Jupyter shows the reply rendered as Markdown."""
@@ -121,6 +136,7 @@ class _TurnRecord:
         self.usage: Optional[TurnUsage] = None
         self.tools: Dict[str, ToolCall] = {}
         self.end: Optional[StreamEvent] = None
+        self.clock = TurnClock()
 
     def add(self, event: StreamEvent, session_id: str = "") -> StreamEvent:
         """Keep what ``event`` adds to the turn, once the fields read of it are checked (StreamError if not)."""
@@ -144,6 +160,7 @@ class _TurnRecord:
             call.duration_ms = event["durationMs"]
         elif event["type"] in TURN_END_TYPES:
             self.end = event
+        self.clock.saw(event, self.tools)
         return event
 
     def text(self) -> str:
@@ -154,6 +171,7 @@ class _TurnRecord:
 
     def result(self, session_id: str, turn_id: str, waits: Optional[_TurnWaits] = None) -> TurnResult:
         done = self.end if self.end is not None and self.end["type"] == "done" else None
+        elapsed, first_token = self.clock.timings()
         return TurnResult(
             text=self.text(),
             session_id=session_id,
@@ -163,6 +181,8 @@ class _TurnRecord:
             done=done,
             approvals=list(waits.approvals) if waits is not None else [],
             questions=list(waits.questions) if waits is not None else [],
+            elapsed=elapsed,
+            time_to_first_token=first_token,
         )
 
 
@@ -244,6 +264,7 @@ class TurnStream(_Closing):
             client = client.chat._ending_by(self._deadline)  # chat.send below, retries included, ends in time
         try:
             if session_id is None:
+                self._watch.sending(self)
                 receipt = client.chat.send(text, **send)
                 self.session_id, self.turn_id = receipt["sessionId"], receipt["turnId"]
                 # The session was just created by that send: no need to check it exists.
@@ -254,6 +275,7 @@ class TurnStream(_Closing):
                 self._stream.wait_ready()
                 if self._deadline is not None:
                     send["timeout"] = left()
+                self._watch.sending(self)
                 receipt = client.chat.send(text, session_id=session_id, **send)
                 self.turn_id = receipt["turnId"]
             if self._timed_out:
@@ -298,6 +320,7 @@ class TurnStream(_Closing):
         if before[-1]["type"] in TURN_END_TYPES:
             self._known_end = before[-1]
         try:
+            self._waits.replayed(before, session_id)  # settled requests are not offered again; pending is set
             if self._known_end is None:  # still running: go on after the last event read, checking it
                 if self._deadline is not None and not self._timed_out and time.monotonic() >= self._deadline - 0.05:
                     self._time_out()  # the buffer read took the time there was: no stream worth opening
@@ -322,8 +345,9 @@ class TurnStream(_Closing):
         with ``extra_headers``.
         """
         timeout = options.checked_timeout()  # a bad value is a ConfigurationError
-        if options.extra_headers:
-            client = client.with_options(headers=options.extra_headers)
+        # The turn's own client: extra_headers, and its requests (logs, middleware) know their turn.
+        client = client.with_options(headers=options.extra_headers)
+        client._transport.turn = weakref.ref(self)
         self._waits = _TurnWaits(client, options.on_approval, options.on_question)
         self._each_wait: Optional[Tuple[float, float]] = timeout if isinstance(timeout, tuple) else None
         self._client = client
@@ -345,6 +369,7 @@ class TurnStream(_Closing):
         self._record = _TurnRecord()
         self.turn_id = ""
         self.session_id = options.session_id or ""
+        self._watch = TurnWatch(self, client._transport.observers)
         self.timeout = timeout
         whole = None if isinstance(timeout, tuple) else timeout
         self._deadline = None if whole is None else time.monotonic() + whole
@@ -455,15 +480,22 @@ class TurnStream(_Closing):
             self._record.add(event, self.session_id)
             if self._on_event is not None:
                 self._on_event(event)
-            if event["type"] in TURN_END_TYPES:
+            ended = event["type"] in TURN_END_TYPES
+            if ended:
                 self._finished = True
-                self._release()
             paused = self._waits.see(event, self)
+            self._watch.event(self, event)
+            if ended:
+                self._release()  # the turn is over: its connection and timer are not needed any more
         except (StopIteration, TurnPaused):
             raise  # the end, or a pause handed to the caller with the turn still live
         except BaseException as exc:
             self._release()
             self._leave(_why(exc))  # Ctrl-C while waiting or prompting, a timeout, on_event raising...
+            if self._timed_out and not isinstance(exc, (KeyboardInterrupt, APITimeoutError)):
+                # A policy or prompt that answered after the deadline: the SDK had denied the request and sent
+                # nothing more. The timeout is what happened to the turn; the late answer's error is its cause.
+                raise self._timeout_error() from exc
             raise
         if paused is not None:
             raise paused  # the generator is untouched: the caller may go on following the turn
@@ -801,6 +833,7 @@ class TurnStream(_Closing):
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
+        self._watch.end(self, sys.exc_info()[1])  # the exception that made us leave, if any
 
 
 def _turn_events(stream: Optional[EventStream], before: Sequence[StreamEvent]) -> Iterator[StreamEvent]:

@@ -113,8 +113,40 @@ def _redact_value(value: Any, depth: int = 0) -> Any:
     return value
 
 
+_KEY_HINT = "this looks like an API key: pass api_key="
+
+
+def masked(text: str) -> str:
+    """A message as a person may see it: :func:`redact`, a hint for a misplaced key, controls escaped.
+
+    The client's own credentials become ``***``; any other ``sk-ethos-`` key
+    (one the caller passed as an address, a cookie, an id...) becomes
+    ``sk-ethos-***``, and the message says what to do with it. Control, bidi
+    and zero-width characters (from a server's message, an agent's error) are
+    written as visible escapes; line breaks are kept.
+    """
+    from ._display import visible  # loaded with the first error, not with the package
+
+    return visible(_hinted(redact(text)), lines=True)
+
+
+def _hinted(shown: str) -> str:
+    """``shown`` (already redacted) with the hint when it masked a key that is not the client's own."""
+    if "sk-ethos-***" in shown and _KEY_HINT not in shown:
+        return f"{shown} ({_KEY_HINT})"
+    return shown
+
+
 class EthosError(Exception):
-    """Base class of every error raised by ``ethos_sdk``."""
+    """Base class of every error raised by ``ethos_sdk``.
+
+    Its message never holds a secret: anything that looks like an Ethos API
+    key, a cookie or a login token, and the credentials of every live client,
+    are masked (see :func:`redact`).
+    """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*(masked(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class ConfigurationError(EthosError, ValueError):
@@ -172,8 +204,8 @@ class APIConnectionError(EthosError):
 
     def __str__(self) -> str:
         if self.request_id:
-            return f"{self.message} (request id {self.request_id})"
-        return self.message
+            return masked(f"{self.message} (request id {self.request_id})")
+        return masked(self.message)
 
 
 class APITimeoutError(APIConnectionError):
@@ -293,12 +325,12 @@ class TurnError(EthosError):
 
     def __init__(self, message: str, *, code: str | None = None, event: Mapping[str, Any] | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = redact(message)
         self.code = code
         self.event: dict[str, Any] = dict(event or {})
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message}" if self.code else self.message
+        return masked(f"{self.code}: {self.message}" if self.code else self.message)
 
 
 class TurnPaused(TurnError):
@@ -485,7 +517,7 @@ class APIStatusError(EthosError):
             parts.append(f"hint: {self.hint}")
         if self.request_id:
             parts.append(f"request id {self.request_id}")
-        return " — ".join(parts)
+        return masked(" — ".join(parts))
 
     def _issue_place(self, index: int, issue: Mapping[str, Any]) -> str:
         path = issue.get("path")

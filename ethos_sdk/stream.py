@@ -93,6 +93,7 @@ import sseclient
 import urllib3.exceptions
 
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
+from ._observe import log_fields
 from ._safety import check_headers, path_segment
 from ._transport import _socket_of, backoff_delay, dropped_before_answer
 from ._types import check_timeout
@@ -570,6 +571,10 @@ class _ReconnectingStream(_Closing):
         self._response: Optional[requests.Response] = None  # the connection being read, to shut it down
         self._frames: Optional[Iterator[Dict[str, Any]]] = None  # the stream's one generator (_run)
 
+    def _log_fields(self) -> Dict[str, Any]:
+        """``extra=`` of this stream's log records: the ``ethos.*`` fields it knows."""
+        return log_fields(getattr(self._client, "_transport", None), session_id=getattr(self, "session_id", None))
+
     # -- what a subclass says -------------------------------------------------------------
 
     def _connect(self, conn: _Connection, first: bool) -> requests.Response:
@@ -658,7 +663,10 @@ class _ReconnectingStream(_Closing):
             if self._closed or not dropped_before_answer(exc):
                 raise
             # A pooled connection the server had closed (after sessions.get, say): once more, as reads are.
-            log.debug("%s: the connection broke before any answer (%s); connecting again", self._kind, exc)
+            log.debug(
+                "%s: the connection broke before any answer (%s); connecting again", self._kind, exc,
+                extra=self._log_fields(),
+            )
             response = transport.get(
                 path, headers=sent, timeout=(self.connect_timeout, self.connect_timeout), stream=True
             )
@@ -742,7 +750,10 @@ class _ReconnectingStream(_Closing):
                 if self._idle_while_checking(conn):
                     self.reconnects += 1
                     continue
-                log.debug("%s: nothing arrived for %.0f s: reconnecting", self._kind, self.idle_timeout)
+                log.debug(
+                    "%s: nothing arrived for %.0f s: reconnecting", self._kind, self.idle_timeout,
+                    extra=self._log_fields(),
+                )
                 failures = 0
             else:
                 if conn.delivered or time.monotonic() - conn.started >= HEALTHY_AFTER:
@@ -760,6 +771,7 @@ class _ReconnectingStream(_Closing):
                 log.info(
                     "%s: %s; reconnecting in %.2f s (attempt %d of %d)",
                     self._kind, _describe(problem), delay, failures, self.max_reconnects,
+                    extra=self._log_fields(),
                 )
                 if self._wake.wait(delay):
                     return
@@ -995,7 +1007,10 @@ class EventStream(_ReconnectingStream):
                 )
             except NotFoundError as exc:
                 if exc.code != "SESSION_NOT_FOUND":
-                    log.debug("event stream of %s: session check skipped (%s)", self.session_id, exc)
+                    log.debug(
+                        "event stream of %s: session check skipped (%s)", self.session_id, exc,
+                        extra=self._log_fields(),
+                    )
                     return None
                 if delay is not None:
                     # A session chat.send created an instant ago may not be visible yet.
@@ -1011,7 +1026,9 @@ class EventStream(_ReconnectingStream):
                     body=exc.body,
                 ) from exc
             except (APIStatusError, UnexpectedResponseError) as exc:
-                log.debug("event stream of %s: session check skipped (%s)", self.session_id, exc)
+                log.debug(
+                    "event stream of %s: session check skipped (%s)", self.session_id, exc, extra=self._log_fields(),
+                )
                 return None
         return None
 
@@ -1036,6 +1053,7 @@ class EventStream(_ReconnectingStream):
             log.info(
                 "event stream of %s: no replay of ids %d..%d; reading the server's whole buffer to check "
                 "for a restart", self.session_id, conn.after + 1, conn.cursor,
+                extra=self._log_fields(),
             )
             self._rescan = True
             return True
@@ -1288,7 +1306,10 @@ class EventStream(_ReconnectingStream):
                 return _DELIVER
             conn.seen = True
             if seq == cursor:
-                log.info("event stream of %s: the server's numbering still holds", self.session_id)
+                log.info(
+                    "event stream of %s: the server's numbering still holds", self.session_id,
+                    extra=self._log_fields(),
+                )
                 conn.held = []  # ids before the stream's first one: not asked for
                 self._leave_check(conn)
                 conn.prev = seq
@@ -1341,6 +1362,7 @@ class EventStream(_ReconnectingStream):
             "not sent are lost%s; client.sessions.get has what it saved.",
             self.session_id, why, info.last_seq,
             ", and so is the turn that was running" if info.turn_in_flight else "",
+            extra=self._log_fields(),
         )
         if self._restart_hook is not None:
             try:
@@ -1360,6 +1382,7 @@ class EventStream(_ReconnectingStream):
             "event stream of %s: %d event(s) missing between ids %d and %d (no longer in the "
             "server's buffer); client.sessions.get has the history",
             self.session_id, missing, have, seq,
+            extra=self._log_fields(),
         )
 
     def _malformed(self, seq: Optional[int], size: int) -> None:
@@ -1368,6 +1391,7 @@ class EventStream(_ReconnectingStream):
             "event stream of %s: skipped a frame (id %s, %d bytes) whose data is not "
             "a JSON object with a \"type\"",
             self.session_id, seq if seq is not None else "none", size,
+            extra=self._log_fields(),
         )
 
 

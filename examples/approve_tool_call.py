@@ -10,13 +10,17 @@ key with the scope ``tools:approve`` (as well as ``sessions:read`` and
 in the contract's experimental tier (they may change in a later server
 version), but unlike the other experimental namespaces they are open to keys.
 
-This script answers the raw events itself; ``examples/approve_by_rule.py``
-lets ``client.chat.ask(on_approval=...)`` do it. The local test server asks
-for approval of the terminal commands its guard flags (here, one that drops a
-table), as the real server does.
+This script answers each request itself, from inside its loop: the event says
+a request arrived, and ``turn.pending`` is that request as an
+:class:`ethos_sdk.ApprovalRequest`, whose ``describe()`` shows the tool, its
+whole arguments and the server's reason with every control or bidi character
+escaped (never print an agent's text raw to a person who decides on it).
+``examples/approve_by_rule.py`` lets ``client.chat.ask(on_approval=...)`` do
+it. The local test server asks for approval of the terminal commands its
+guard flags (here, one that drops a table), as the real server does.
 """
 
-from ethos_sdk import PermissionDeniedError
+from ethos_sdk import ApprovalRequest, PermissionDeniedError
 from ethos_sdk.testing import connect
 
 DENY = {"terminal"}  # tools this script refuses; everything else is allowed once
@@ -27,23 +31,22 @@ with connect() as client:
         'Drop the scratch table. USE_TOOL:terminal ARGS:{"command": "echo drop table scratch"}', timeout=300
     ) as turn:
         for event in turn:
-            if event["type"] == "tool.approval_required":
+            request = turn.pending
+            if event["type"] == "tool.approval_required" and isinstance(request, ApprovalRequest):
                 asked += 1
-                request = event["request"]
-                name, approval_id = request["toolName"], request["approvalId"]
-                print(f"approval asked for {name} {request['args']} ({request['reason'] or 'no reason given'})")
+                print(f"approval asked for {request.describe()}")
                 try:
-                    if name in DENY:
-                        client.tools.deny(approval_id, client.client_id)
-                        print(f"  denied {name}")
+                    if request.tool_name in DENY:
+                        request.deny("this script does not allow it")
+                        print("  denied")
                     else:
-                        client.tools.approve(approval_id, client.client_id, "once")
-                        print(f"  approved {name}, this once")
+                        request.approve("once")
+                        print("  approved, this once")
                 except PermissionDeniedError as err:
                     print(f"  could not answer: {err}")
-                    client.chat.abort(turn.session_id)
+                    break  # leaving the turn stops it on the server
             elif event["type"] == "tool_end":
-                print(f"tool {event['toolName']} finished (ok={event['ok']})")
+                print(f"tool call finished (ok={event['ok']})")
             elif event["type"] in ("done", "error"):
                 print("turn ended:", event["type"])
 

@@ -3,10 +3,12 @@
     python examples/beyond_rpc.py
 
 Health and metrics use the server in ETHOS_BASE_URL / ETHOS_API_KEY /
-ETHOS_ORIGIN (the key needs ``metrics:read``). The rest is cookie-only: set
-ETHOS_WEB_TOKEN to the server's web token (the ``web-token`` file of its data
-directory) to run it against a real server. With ETHOS_BASE_URL unset,
-everything runs against a local test server.
+ETHOS_ORIGIN (the key needs ``metrics:read``). The rest is cookie-only:
+against a real server it runs with the server's web token, read from the
+``web-token`` file of its data directory (ETHOS_STATE_DIR, by default
+``~/.ethos``: on the server's machine, or a copy of it), and is skipped
+without it. With ETHOS_BASE_URL unset, everything runs against a local test
+server.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ def tiny_png() -> bytes:
 def clients() -> Iterator[Tuple[EthosClient, Optional[EthosClient], Optional[Path]]]:
     """An API-key client, a cookie client (or None) and, locally, the documents folder to fill."""
     if not uses_local_server():
-        token = os.environ.get("ETHOS_WEB_TOKEN")
+        # The server's web token, where the SDK looks for it: the data directory's web-token file.
+        token_file = Path(os.environ.get("ETHOS_STATE_DIR") or "~/.ethos", "web-token").expanduser()
+        token = token_file.read_text(encoding="utf-8").strip() if token_file.is_file() else None
         with EthosClient() as key:
             if not token:
                 yield key, None, None
@@ -61,7 +65,8 @@ with clients() as (key, cookie, documents):
     print(f"metrics: {len(series)} series")
 
     if cookie is None:
-        print("set ETHOS_WEB_TOKEN for the cookie-only routes (avatars, downloads, goals, system events)")
+        print("the cookie-only routes (avatars, downloads, goals, system events) need the web cookie: "
+              "no web-token file in ETHOS_STATE_DIR (or ~/.ethos)")
         raise SystemExit(0)
 
     personality = "researcher"

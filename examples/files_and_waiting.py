@@ -3,10 +3,12 @@
     python examples/files_and_waiting.py
 
 The question uses the server in ETHOS_BASE_URL / ETHOS_API_KEY / ETHOS_ORIGIN
-(the key needs ``chat:send``). Batch runs and goals are cookie-only: set
-ETHOS_WEB_TOKEN to the server's web token (the ``web-token`` file of its
-data directory) to run that part against a real server. With ETHOS_BASE_URL
-unset, everything runs against a local test server.
+(the key needs ``chat:send``). Batch runs are cookie-only: against a real
+server that part runs with the server's web token, read from the
+``web-token`` file of its data directory (ETHOS_STATE_DIR, by default
+``~/.ethos``: on the server's machine, or a copy of it), and is skipped
+without it. With ETHOS_BASE_URL unset, everything runs against a local test
+server.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from ethos_sdk.types.batch import BatchRunResult
 
 @contextlib.contextmanager
 def clients() -> Iterator[Tuple[EthosClient, Optional[EthosClient]]]:
-    """An API-key client and a cookie client (or None without ETHOS_WEB_TOKEN)."""
+    """An API-key client and a cookie client (or None without the server's web token)."""
     if not uses_local_server():
-        token = os.environ.get("ETHOS_WEB_TOKEN")
+        # The server's web token, where the SDK looks for it: the data directory's web-token file.
+        token_file = Path(os.environ.get("ETHOS_STATE_DIR") or "~/.ethos", "web-token").expanduser()
+        token = token_file.read_text(encoding="utf-8").strip() if token_file.is_file() else None
         with EthosClient() as key:
             if not token:
                 yield key, None
@@ -54,7 +58,7 @@ with clients() as (key, cookie), tempfile.TemporaryDirectory() as folder:
     print(f"asked with {note.name}; the reply: {reply.text}")
 
     if cookie is None:
-        print("set ETHOS_WEB_TOKEN for the batch run (cookie-only)")
+        print("the batch run needs the web cookie: no web-token file in ETHOS_STATE_DIR (or ~/.ethos)")
         raise SystemExit(0)
 
     questions = ["What is 2+2?", "Name a prime above 10.", "Spell 'ethos' backwards."]

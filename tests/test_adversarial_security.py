@@ -92,6 +92,9 @@ def test_no_secret_in_any_error_repr_traceback_or_debug_log(caplog: pytest.LogCa
         if KEY in text or COOKIE in text:
             leaks.append(f"{type(error).__name__}: {text[:300]}")
     logs = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
+    logs += "\n".join(  # the structured fields of every record (ethos.procedure, ethos.request_id...)
+        f"{name}={value}" for r in caplog.records for name, value in vars(r).items() if name.startswith("ethos.")
+    )
     for text in texts + [logs]:
         if KEY in text or COOKIE in text:
             leaks.append(text[:300])
@@ -162,3 +165,60 @@ def test_the_web_token_file_is_never_read_for_a_server_elsewhere(
         with pytest.raises(ConfigurationError):
             EthosClient(base)
     assert read.call_count == 0
+
+
+def test_no_secret_in_log_fields_turn_lines_middleware_or_spans(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Injected: a turn with a tool approval, with a key and with a cookie, through a middleware that
+    reprs what it sees, with DEBUG logs and (when installed) OpenTelemetry capturing message content.
+
+    Observed: neither the key nor the cookie appears in any log message or ``ethos.*`` field, in
+    the middleware's reprs, or in any span attribute or event.
+    """
+    from ethos_sdk.middleware import CallNext, Request, Response
+    from ethos_sdk.testing import LocalEthosServer
+
+    caplog.set_level(logging.DEBUG)
+    seen: List[str] = []
+
+    def note(request: Request, call_next: CallNext) -> Response:
+        response = call_next(request)
+        seen.extend([repr(request), repr(response), request.name, str(request.input)])
+        return response
+
+    spans: Any = None
+    try:
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        from ethos_sdk.otel import CAPTURE_CONTENT, instrument, uninstrument
+
+        spans = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(spans))
+        monkeypatch.setenv(CAPTURE_CONTENT, "true")
+        instrument(tracer_provider=provider)
+    except ImportError:
+        print("OpenTelemetry is not installed: spans are not checked here (test_otel.py says why it skips)")
+    secrets: List[str] = []
+    try:
+        with LocalEthosServer(word_delay=0.0) as server:
+            for auth in ("key", "cookie"):
+                client = server.client(auth=auth, middleware=[note])
+                client.chat.ask('USE_TOOL:terminal ARGS:{"command":"echo drop table x"}', on_approval="approve")
+            secrets = [server.api_key, server.web_token]
+    finally:
+        if spans is not None:
+            uninstrument()
+    texts = [r.getMessage() for r in caplog.records] + seen
+    texts += [f"{k}={v}" for r in caplog.records for k, v in vars(r).items() if k.startswith("ethos.")]
+    for span in spans.get_finished_spans() if spans is not None else []:
+        texts += [f"{k}={v}" for k, v in (span.attributes or {}).items()]
+        texts += [f"{k}={v}" for e in span.events for k, v in (e.attributes or {}).items()]
+    assert any("turn " in t and " done in " in t for t in texts)
+    leaks = [t[:200] for t in texts if any(secret in t for secret in secrets)]
+    assert leaks == []
+    report(f"secrets: {len(texts)} log messages, ethos.* fields, middleware reprs and span attributes of two "
+           "turns (key, cookie): the credentials appeared 0 times")

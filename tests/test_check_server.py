@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict
 import pytest
 import responses
 
+from ethos_sdk import __version__
 from ethos_sdk.__main__ import main
 from ethos_sdk._catalog import NOT_ROUTED_YET, compare, sdk_methods, sdk_procedures, server_procedures
 from ethos_sdk._check_shapes import NOT_CALLED, ShapeReport, read_only_procedures
@@ -63,6 +64,22 @@ def test_command_exits_0_without_drift(wire_dir: Path, capsys: pytest.CaptureFix
         mock.get(f"{BASE}/openapi/spec.json", json=recorded_spec(wire_dir))
         assert main(["check-server", "--base-url", BASE, "--cookie", "tok"]) == 0
     assert "no drift" in capsys.readouterr().out
+
+
+def test_command_counts_procedures_as_the_docs_do(
+    wire_dir: Path, contract: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The SDK's count is the contract's served procedures, the one the README and the docs give."""
+    with responses.RequestsMock() as mock:
+        mock.get(f"{BASE}/openapi/spec.json", json=recorded_spec(wire_dir))
+        main(["check-server", "--base-url", BASE, "--cookie", "tok"])
+    first = capsys.readouterr().out.splitlines()[0]
+    served = sum(1 for procedure in contract["procedures"].values() if procedure["served"])
+    unserved = len(contract["procedures"]) - served
+    assert first == (
+        f"server {BASE}: {served} procedures; ethos-sdk {__version__}: {served} procedures, "
+        f"and {unserved} that the contract declares and no server routes yet"
+    )
 
 
 def test_command_explains_a_refusal_and_exits_2(wire_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -235,3 +235,18 @@ def test_the_chat_page_lists_the_methods_most_used_first(built: Built) -> None:
     page = built.page("reference/namespaces/chat.html")
     order = [page.index(f'id="ethos_sdk.namespaces.chat.Chat.{name}"') for name in ("ask", "stream", "send", "steer", "abort")]
     assert order == sorted(order)
+
+
+def test_the_procedures_page_counts_and_lists_each_procedure_once(built: Built, contract: Dict[str, Any]) -> None:
+    """Issue 28: 225 rows there, 221 in the README. One row per procedure, the count the contract serves."""
+    html_page = built.page("reference/namespaces/procedures.html")
+    page = " ".join(_text(html_page).split())
+    served = sorted(name for name, procedure in contract["procedures"].items() if procedure["served"])
+    unserved = sorted(set(contract["procedures"]) - set(served))
+    stated = re.search(r"The server serves (\d+) procedures", page)
+    assert stated and int(stated.group(1)) == len(served)
+    body = html_page[html_page.index("<tbody>"):html_page.index("</tbody>")]
+    rows = [_text("<tr" + row.split("</td>")[0]).strip() for row in body.split("<tr")[1:]]
+    assert sorted(rows) == sorted(served + unserved) and len(rows) == len(set(rows))
+    assert rows[-len(unserved):] == unserved  # the ones no server routes yet come last
+    assert "client.batch.get(), client.batch.wait()" in page  # two methods, one row

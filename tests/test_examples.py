@@ -114,9 +114,9 @@ def test_edit_memory(tmp_path: Path) -> None:
 
 def test_approve_tool_call(tmp_path: Path) -> None:
     out = run_example("approve_tool_call.py", tmp_path)
-    assert "approval asked for terminal {'command': 'echo drop table scratch'} (destructive SQL DDL (DROP))" in out
-    assert "  denied terminal" in out
-    assert "tool terminal finished (ok=False)" in out
+    assert 'approval asked for terminal {"command": "echo drop table scratch"} (destructive SQL DDL (DROP))' in out
+    assert "  denied" in out
+    assert "tool call finished (ok=False)" in out
     assert "turn ended: done" in out
 
 
@@ -126,6 +126,8 @@ def test_approve_by_rule(tmp_path: Path) -> None:
     assert "reply: Tool said: drop table scratch" in out
     assert "DROP TABLE users'\"}: denied (not on this script's allow-list" in out
     assert "— destructive SQL DDL (DROP)" in out
+    # A prefix on the allow-list would have let this one through; the whole-command rule does not.
+    assert "{'command': 'echo drop table scratch; rm -rf ~'}: denied (not on this script's allow-list" in out
 
 
 def test_paginate_everything(tmp_path: Path) -> None:

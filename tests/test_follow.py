@@ -219,8 +219,11 @@ def test_a_replay_held_back_midway_never_yields_the_previous_turn(stall: float) 
 def test_a_replay_held_back_before_a_running_turn_joins_the_running_turn(stall: float) -> None:
     # The session's turn runs on: its next events reach the live subscription, whose first id bounds the replay.
     live = Script([meta("live"), delta(6, "ond"), done(7, "second", "b"), HOLD])
-    buffer = Script([meta(), *FIRST, stall, run_start(4, "b"), delta(5, "sec"), delta(6, "ond"), done(7, "second", "b"), HOLD])
-    with SSEServer([live, buffer], on_post=_conversation("first", None)) as sse:
+    buffer = Script([meta(), *FIRST, stall, run_start(4, "b"), delta(5, "sec"), HOLD])
+    # The stream that goes on after the replay: the last events read again (to check them), then the rest.
+    rest = Script([meta("go-on"), done(3, "first", "a"), run_start(4, "b"), delta(5, "sec"), delta(6, "ond"),
+                   done(7, "second", "b"), HOLD])
+    with SSEServer([live, buffer, rest], on_post=_conversation("first", None)) as sse:
         client = EthosClient(sse.url, api_key=FAKE_KEY)
         turn = client.chat.follow("s1")
         assert "".join(turn.text_stream) == "second"

@@ -65,6 +65,15 @@ def drop(name: str) -> str:
     return f'USE_TOOL:terminal ARGS:{{"command":"echo drop table {name}"}}'
 
 
+def at_a_terminal(monkeypatch: pytest.MonkeyPatch, typed: Any) -> None:
+    """Let the prompts believe a person sits at a terminal, typing what ``typed(prompt)`` returns.
+
+    (``tests/test_prompt.py`` runs the prompts on a real pseudo-terminal.)
+    """
+    monkeypatch.setattr("ethos_sdk._prompt.person_at", lambda: "terminal")
+    monkeypatch.setattr(builtins, "input", typed)
+
+
 # ------------------------------------------------------------ approval policies
 
 
@@ -174,14 +183,14 @@ def test_prompt_policy_asks_with_input(
         prompts.append(prompt)
         return next(answers)
 
-    monkeypatch.setattr(builtins, "input", fake_input)
+    at_a_terminal(monkeypatch, fake_input)
     # Its own server: any-args lets every later terminal call through without asking.
     with LocalEthosServer() as own, own.client(timeout=10) as client:
         reply = client.chat.ask(DROP, on_approval="prompt", timeout=10)
         if scope == "any-args":
             assert client.chat.ask(drop("anything else"), timeout=10).approvals == []
     assert [(a.decision, a.scope) for a in reply.approvals] == [(decision, scope)]
-    assert len(prompts) == len(typed) and "Allow?" in prompts[0]
+    assert len(prompts) == len(typed) and prompts[0].startswith("Allow terminal [")
     shown = capsys.readouterr().out
     assert "terminal" in shown and "drop table" in shown and "permanent" in shown
 
@@ -190,7 +199,7 @@ def test_prompt_policy_denies_when_nobody_can_answer(client: EthosClient, monkey
     def no_terminal(prompt: str = "") -> str:
         raise EOFError
 
-    monkeypatch.setattr(builtins, "input", no_terminal)
+    at_a_terminal(monkeypatch, no_terminal)
     reply = client.chat.ask(drop("eof"), on_approval="prompt", timeout=10)
     assert [a.decision for a in reply.approvals] == ["deny"]
     assert "no one answered" in reply.text
@@ -257,7 +266,7 @@ def test_question_policies(cookie: EthosClient, monkeypatch: pytest.MonkeyPatch)
     by_function = cookie.chat.ask(ASK, on_question=lambda q: (q.options or ["?"])[-1], timeout=10)
     assert [q.answer for q in by_function.questions] == ["blue"]
 
-    monkeypatch.setattr(builtins, "input", lambda prompt="": "1")  # the first option, by number
+    at_a_terminal(monkeypatch, lambda prompt="": "1")  # the first option, by number
     by_prompt = cookie.chat.ask(ASK, on_question="prompt", timeout=10)
     assert [q.answer for q in by_prompt.questions] == ["red"]
 
@@ -426,7 +435,7 @@ def test_request_and_question_show_well(client: EthosClient, cookie: EthosClient
         cookie.chat.ask(ASK, timeout=10)
     question = asked.value.request
     assert repr(question) == f"<Question 'Which color?' options=['red', 'blue'] pending id={question.request_id}>"
-    assert "- red" in question._repr_markdown_() and "<li>blue</li>" in question._repr_html_()
+    assert "- `red`" in question._repr_markdown_() and "<li>blue</li>" in question._repr_html_()
     question.cancel()
     reply = asked.value.turn.result()
     assert [(q.answer, q.source) for q in reply.questions] == [(None, "cancel")]
@@ -600,7 +609,7 @@ def test_ctrl_c_at_the_prompt_denies_the_request(client: EthosClient, server: Lo
     def interrupted(prompt: str = "") -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(builtins, "input", interrupted)
+    at_a_terminal(monkeypatch, interrupted)
     caplog.set_level("INFO", logger="ethos_sdk")
     denials_before = server.request_counts.get("tools.deny", 0)
     with pytest.raises(KeyboardInterrupt):

@@ -155,17 +155,35 @@ def generate(app: Sphinx) -> None:
     )
     pages["index"] = "\n".join(index)
 
+    from ethos_sdk._catalog import NOT_ROUTED_YET
+
+    methods: Dict[str, List[str]] = {}
+    tiers: Dict[str, str] = {}
+    for procedure, tier, path, target_name in sorted(procedures):
+        methods.setdefault(procedure, []).append(f":meth:`{path}() <{target_name}>`")
+        tiers[procedure] = tier
+    served = sorted(set(methods) - NOT_ROUTED_YET)
+    unrouted = sorted(set(methods) & NOT_ROUTED_YET)
     table = [
         ".. This page is generated from the package at build time; do not edit it.\n",
         _underline("Every procedure", "="),
-        f"The {len(procedures)} procedures this SDK has a method for, by contract name. "
-        "A procedure that is not here (a newer server's) is still reachable with "
+        # What "procedure" counts, said once: the README and check-server count the same.
+        f"The server serves {len(served)} procedures: each is one route "
+        "``POST /rpc/<namespace>/<method>`` of its contract. This SDK has a method for every one "
+        "of them (two, for a procedure that also has a helper built on it), listed here by "
+        "contract name"
+        + (
+            f", and for {len(unrouted)} more that the contract declares and no server routes yet "
+            f"({', '.join(f'``{name}``' for name in unrouted)}, last in the table)"
+            if unrouted else ""
+        )
+        + ". A procedure that is not here (a newer server's) is still reachable with "
         ":meth:`EthosClient.call <ethos_sdk.EthosClient.call>`.\n",
         ".. list-table::\n   :header-rows: 1\n   :widths: 35 15 50\n\n"
         "   * - Procedure\n     - Tier\n     - Method\n",
     ]
-    for procedure, tier, path, target_name in sorted(procedures):
-        table.append(f"   * - ``{procedure}``\n     - {tier}\n     - :meth:`{path}() <{target_name}>`\n")
+    for procedure in served + unrouted:
+        table.append(f"   * - ``{procedure}``\n     - {tiers[procedure]}\n     - {', '.join(methods[procedure])}\n")
     pages["procedures"] = "\n".join(table)
 
     for name, text in pages.items():

@@ -29,6 +29,14 @@ class Namespace:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} namespace of {self._client!r}>"
 
+    if not TYPE_CHECKING:  # hidden from type checkers, which report a misspelt name themselves
+
+        def __getattr__(self, name: str) -> Any:
+            """Only for a name the namespace lacks: ``AttributeError``, naming the closest method (``lst`` -> ``list``)."""
+            from .._suggest import no_such_attribute
+
+            raise no_such_attribute(self, name)
+
     @property
     def with_raw_response(self) -> RawResponses:
         """Each method of this namespace, returning a :class:`~ethos_sdk.RawResponse`.

@@ -288,13 +288,24 @@ class Chat(Namespace):
 
         Arguments as for :meth:`stream`. A turn may stop to wait for a person;
         ``on_approval`` and ``on_question`` answer for them, and the result's
-        ``approvals`` and ``questions`` say how each request was settled::
+        ``approvals`` and ``questions`` say how each request was settled. A
+        rule compares the whole command, never a prefix (``"rm -rf build; rm
+        -rf ~"`` starts with ``"rm -rf build"``): no shell syntax in it, and
+        the words ``shlex`` splits it into equal to an allowed command::
 
-            reply = client.chat.ask(
-                "Tidy the build directory", personality_id="engineer",
-                on_approval=lambda request: request.tool_name == "terminal"
-                and request.args["command"].startswith("rm -rf build"),
-            )
+            import shlex
+
+            def tidy_only(request):
+                command = request.args.get("command", "")
+                if request.tool_name != "terminal" or set(";&|$`<>()\\\\\\n\\r") & set(command):
+                    return False
+                try:
+                    return shlex.split(command) == ["rm", "-rf", "build"]
+                except ValueError:  # an unclosed quote
+                    return False
+
+            reply = client.chat.ask("Tidy the build directory", personality_id="engineer",
+                                    on_approval=tidy_only)
 
         Raises:
             ApprovalRequired: a tool call needs approval and no ``on_approval``

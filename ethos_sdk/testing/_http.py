@@ -3,6 +3,16 @@
 Every message, status and header here is the one the real server sends in the
 recorded transcripts; where the real server has more (OpenAPI, ``/metrics``,
 ``/v1``...), the local one answers 404 "Not Found".
+
+What the local server adds, so that a test or a demo cannot be made to exhaust
+it: a request's body is read only once its headers have been accepted
+(authentication, scope, route), and never past :data:`MAX_BODY_BYTES` (a
+longer one is answered 413 from its ``Content-Length`` alone); a
+``Content-Length`` that is not one whole number is answered 400 and a chunked
+body 411, unread; every socket read and write waits at most
+``request_timeout`` seconds, so a half-sent request is dropped; at most
+``max_connections`` connections are served at once (one thread each), the
+next ones waiting to be accepted.
 """
 
 from __future__ import annotations
@@ -15,11 +25,13 @@ import re
 import select
 import socket
 import threading
+import time
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, NoReturn, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from ._scopes import ALL_SCOPES, COOKIE_ONLY, SCOPE_TABLE, SCOPED_NAMESPACES
@@ -31,10 +43,23 @@ from ._validation import MISSING, Field, ValidationFailed, validate
 if TYPE_CHECKING:
     from ._server import Faults
 
-__all__ = ["EthosHTTPServer", "PROCEDURES"]
+__all__ = ["EthosHTTPServer", "MAX_BODY_BYTES", "PROCEDURES", "ReceivedRequest"]
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9_=-]{1,255}$")
 _COOKIE_MAX_AGE = 2592000
+
+MAX_BODY_BYTES = 32 * 1024 * 1024
+"""The longest request body the local server reads; a longer one is answered 413, unread.
+
+The real server sets no such limit. Its own limit is on a message's
+attachments, 10 MiB decoded, which is about 14 MB as base64 in the body:
+this one lets every message the real server accepts through.
+"""
+_DROP_LIMIT = 64 * 1024
+"""An unread body up to this long is read and dropped after the answer, so the connection can serve the next request."""
+_LINGER_SECONDS = 1.0
+"""How long a connection closed with a body still coming keeps dropping it, so the client can read the answer first."""
+_LENGTH = re.compile(r"[0-9]{1,19}")
 
 # ----------------------------------------------------------------- procedures
 
@@ -225,31 +250,104 @@ class _Rejected(Exception):
     """The request has been answered already (an auth or routing error)."""
 
 
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request the local server received, as ``LocalEthosServer.received`` lists it."""
+
+    method: str
+    path: str
+    """The path, without the query (``/rpc/sessions/list``, ``/sse/sessions/<id>``)."""
+    request_id: str
+    """The ``x-request-id`` the server answered with (the one sent, when it was valid)."""
+    headers: Dict[str, str]
+    """The request's headers, names in lower case, without ``authorization`` and ``cookie``."""
+    received_at: float
+    """``time.monotonic()`` when its handling began (before its body was read)."""
+
+    def __repr__(self) -> str:
+        return f"<ReceivedRequest {self.method} {self.path} id={self.request_id}>"
+
+
+_KEPT_REQUESTS = 1000
+_SECRET_HEADERS = frozenset({"authorization", "cookie"})
+
+
 class EthosHTTPServer(ThreadingHTTPServer):
-    """A threaded HTTP server holding the state, the faults and the request counts."""
+    """A threaded HTTP server holding the state, the faults and the request counts.
+
+    At most ``max_connections`` connections are served at once, one thread
+    each: the next connection is accepted when one of them closes (until
+    then it waits in the listening socket's queue). Every socket operation of
+    a connection waits at most ``request_timeout`` seconds.
+    """
 
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
     request_queue_size = 128  # socketserver's 5 overflows when dozens of client threads connect at once
 
-    def __init__(self, address: Tuple[str, int], state: State, faults: "Faults") -> None:
+    def __init__(
+        self,
+        address: Tuple[str, int],
+        state: State,
+        faults: "Faults",
+        *,
+        request_timeout: float,
+        max_connections: int,
+    ) -> None:
         super().__init__(address, _Handler)
         self.state = state
         self.faults = faults
         self.counts: Dict[str, int] = {}
         self.counts_lock = threading.Lock()
+        self.received: Deque[ReceivedRequest] = deque(maxlen=_KEPT_REQUESTS)
         self.own_origins: List[str] = []
+        self.request_timeout = request_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._closing = threading.Event()
+
+    def record(self, method: str, path: str, request_id: str, headers: Any) -> None:
+        """Keep what a test may ask of a request (``LocalEthosServer.received``): never its credentials."""
+        kept = {name.lower(): value for name, value in headers.items() if name.lower() not in _SECRET_HEADERS}
+        seen = ReceivedRequest(method, path, request_id, kept, time.monotonic())
+        with self.counts_lock:
+            self.received.append(seen)
 
     def verify_request(self, request: Any, client_address: Any) -> bool:
         """Refuse every connection while a simulated restart keeps the server down."""
         return not self.faults.is_down()
+
+    def get_request(self) -> Tuple[socket.socket, Any]:
+        """Accept the next connection once fewer than ``max_connections`` are being served."""
+        while not self._slots.acquire(timeout=0.1):
+            if self._closing.is_set():
+                raise OSError("the local server is stopping")  # serve_forever skips it and sees the shutdown
+        try:
+            return super().get_request()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def shutdown_request(self, request: Any) -> None:
+        """Close a connection, and free its place for the next one."""
+        try:
+            super().shutdown_request(request)
+        finally:
+            self._slots.release()
+
+    def shutdown(self) -> None:
+        """Stop serving, also while every place is taken and the loop waits for one."""
+        self._closing.set()
+        super().shutdown()
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: EthosHTTPServer
     request_id = ""
+    unread = 0
+    """Bytes of the current request's body not read yet (its ``Content-Length``, until :meth:`body` reads it)."""
+    linger = False
     # Each answer leaves in one write (headers and body buffered until the
     # handler flushes), and Nagle's algorithm is off so that back-to-back writes
     # (SSE frames) are not held back either. With the standard library's
@@ -260,6 +358,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: tests and the CLI print what matters themselves."""
+
+    def setup(self) -> None:
+        """Bound every wait on this connection's socket by the server's ``request_timeout``."""
+        super().setup()
+        self.connection.settimeout(self.server.request_timeout)
 
     def handle_one_request(self) -> None:
         """One request; a client gone before its buffered answer left ends the connection quietly."""
@@ -274,6 +377,34 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
         except OSError:
             self.rfile.close()
+        if self.linger:
+            self._drop_what_still_comes()
+
+    def _drop_what_still_comes(self) -> None:
+        """After answering a request whose body was not read: stop writing, then drop what arrives for a moment.
+
+        Closing a socket with unread bytes makes the kernel reset the
+        connection, which can destroy the answer before the client reads it;
+        a client still sending gets the time to finish and read it. What
+        arrives is dropped as it comes: never more than one buffer is held.
+        """
+        connection: socket.socket = self.connection
+        buffer = bytearray(64 * 1024)
+        deadline = time.monotonic() + _LINGER_SECONDS
+        dropped = 0
+        try:
+            connection.shutdown(socket.SHUT_WR)
+            while dropped <= MAX_BODY_BYTES:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                connection.settimeout(left)
+                received = connection.recv_into(buffer)
+                if not received:
+                    return
+                dropped += received
+        except OSError:
+            return
 
     def handle_expect_100(self) -> bool:
         """Send ``100 Continue`` at once (the buffered writer would keep it until the answer)."""
@@ -300,11 +431,65 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._handle()
 
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+    def body(self) -> bytes:
+        """The request's body, read now: call it only once the request is accepted (never before authentication).
+
+        Its length was checked against :data:`MAX_BODY_BYTES` before routing.
+        A client that stops sending raises ``TimeoutError`` after
+        ``request_timeout`` seconds, and the connection is dropped.
+        """
+        length, self.unread = self.unread, 0
+        if not length:
+            return b""
+        data = self.rfile.read(length)
+        if len(data) < length:
+            self.close_connection = True  # the client closed before the end
+        return data
+
+    def _refuse_framing(self) -> bool:
+        """Answer, from the headers alone, a body this server will not read; True when it did."""
+        lengths = [value.strip() for value in self.headers.get_all("Content-Length") or []]
+        encoding = (self.headers.get("Transfer-Encoding") or "identity").strip().lower()
+        if encoding != "identity":
+            refusal = (411, "LENGTH_REQUIRED", "The local test server does not read chunked request bodies.",
+                       "Send the body with a Content-Length header.")
+        elif len(set(lengths)) > 1 or not all(_LENGTH.fullmatch(value) for value in lengths):
+            refusal = (400, "BAD_REQUEST", "Content-Length must be one whole number of bytes.",
+                       "Send one Content-Length header holding the body's length.")
+        elif lengths and int(lengths[0]) > MAX_BODY_BYTES:
+            refusal = (413, "PAYLOAD_TOO_LARGE",
+                       f"Request body of {int(lengths[0])} bytes is over the local test server's limit of "
+                       f"{MAX_BODY_BYTES} bytes.", "Send a smaller body.")
+        else:
+            self.unread = int(lengths[0]) if lengths else 0
+            return False
+        status, code, message, action = refusal
+        self.close_connection = self.linger = True  # where this body ends is not known, or not worth reading to
+        self._send_json(status, {"ok": False, "code": code, "error": message, "action": action, "requestId": self.request_id})
+        return True
+
+    def _drop_unread_body(self) -> None:
+        """After the answer: read and drop a short body left unread, so the connection serves the next request."""
+        left, self.unread = self.unread, 0
+        if not left:
+            return
+        if left > _DROP_LIMIT or self.close_connection:
+            self.close_connection = self.linger = True
+            return
+        try:
+            while left > 0:
+                chunk = self.rfile.read(min(left, _DROP_LIMIT))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
+        if left:
+            self.close_connection = True
 
     def _send(self, status: int, body: bytes, content_type: Optional[str], extra: Optional[List[Tuple[str, str]]] = None) -> None:
+        if self.unread > _DROP_LIMIT:
+            self.close_connection = True  # the body is not read: the connection ends with this answer
         self.send_response(status)
         self.send_header("access-control-allow-credentials", "true")
         if content_type:
@@ -340,14 +525,16 @@ class _Handler(BaseHTTPRequestHandler):
         inbound = self.headers.get("x-request-id")
         self.request_id = inbound if inbound and _REQUEST_ID.match(inbound) else str(uuid.uuid4())
         url = urlsplit(self.path)
-        if serve_surface(self, url):  # /healthz, /metrics, avatars, downloads, system and goal streams
+        self.server.record(self.command, url.path, self.request_id, self.headers)
+        if self._refuse_framing():
             return
-        body = self._read_body()
         try:
+            if serve_surface(self, url):  # /healthz, /metrics, avatars, downloads, system and goal streams
+                return
             if url.path == "/auth/exchange" and self.command == "GET":
                 self._exchange(url.query)
             elif url.path.startswith("/rpc/"):
-                self._rpc(url.path, body)
+                self._rpc(url.path)
             elif url.path.startswith("/sse/"):
                 self._sse(url.path)
             else:
@@ -356,6 +543,8 @@ class _Handler(BaseHTTPRequestHandler):
             pass
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        finally:
+            self._drop_unread_body()
 
     # ---------------------------------------------------------------- auth
     def _exchange(self, query: str) -> None:
@@ -486,7 +675,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
 
     # ----------------------------------------------------------------- RPC
-    def _rpc(self, path: str, body: bytes) -> None:
+    def _rpc(self, path: str) -> None:
         raw_name = path[len("/rpc/") :].rstrip("/")
         procedure_name = raw_name.replace("/", ".")
         with self.server.counts_lock:
@@ -516,7 +705,7 @@ class _Handler(BaseHTTPRequestHandler):
                 405, {"json": {"defined": False, "code": "METHOD_NOT_SUPPORTED", "status": 405, "message": "Method Not Supported"}}
             )
             return
-        data = self._decode_input(body, procedure)
+        data = self._decode_input(self.body(), procedure)
         if data is None:
             return
         try:

@@ -6,10 +6,10 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Literal, Optional, Tuple, Type
 
 from ._events import EventHub
-from ._http import EthosHTTPServer
+from ._http import EthosHTTPServer, ReceivedRequest
 from ._scopes import ALL_SCOPES
 from ._state import AgentSettings, State
 
@@ -138,6 +138,18 @@ class LocalEthosServer:
         documents_dir: the folder holding each personality's documents folder
             (``<documents_dir>/<personality id>``); default: a temporary
             folder removed at :meth:`stop`. See :meth:`documents_path`.
+        request_timeout: the longest wait, in seconds, for each read or write
+            of a connection: a request sent in part and then abandoned is
+            dropped after it, and so is a connection left idle between
+            requests (clients reconnect by themselves).
+        max_connections: how many connections are served at once, one thread
+            each (an open event stream holds one). The next ones wait to be
+            accepted until one closes.
+
+    It defends itself as a server on a network should: a request's body is
+    read only once its headers are accepted (authentication first) and never
+    beyond 32 MiB (a longer one is answered 413 without being read), and a
+    ``Content-Length`` that is not one whole number is answered 400.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`::
 
@@ -161,9 +173,17 @@ class LocalEthosServer:
         documents_dir: Optional[str] = None,
         work_step_delay: float = 0.02,
         slow_work_step_delay: float = 0.5,
+        request_timeout: float = 10.0,
+        max_connections: int = 128,
     ) -> None:
+        if not (isinstance(request_timeout, (int, float)) and 0 < request_timeout < float("inf")):
+            raise ValueError(f"request_timeout must be a number of seconds above 0, got {request_timeout!r}")
+        if not isinstance(max_connections, int) or isinstance(max_connections, bool) or max_connections < 1:
+            raise ValueError(f"max_connections must be a whole number, 1 or more, got {max_connections!r}")
         self._host = host
         self._port = port
+        self._request_timeout = float(request_timeout)
+        self._max_connections = max_connections
         self._hub = EventHub()
         settings = AgentSettings(
             word_delay=word_delay, slow_word_delay=slow_word_delay, emit_message_persisted=emit_message_persisted
@@ -187,7 +207,10 @@ class LocalEthosServer:
         """Bind and serve in a background (daemon) thread; returns ``self``."""
         if self._httpd is not None:
             return self
-        httpd = EthosHTTPServer((self._host, self._port), self._state, self.faults)
+        httpd = EthosHTTPServer(
+            (self._host, self._port), self._state, self.faults,
+            request_timeout=self._request_timeout, max_connections=self._max_connections,
+        )
         self._httpd = self._served = httpd
         self._port = int(httpd.server_address[1])
         httpd.own_origins = [self.base_url]
@@ -308,6 +331,20 @@ class LocalEthosServer:
             return {}
         with httpd.counts_lock:
             return dict(httpd.counts)
+
+    @property
+    def received(self) -> List[ReceivedRequest]:
+        """The last 1,000 requests the server received, oldest first: method, path, request id, headers.
+
+        For tests of what a client sends (a ``traceparent``, a header a
+        middleware adds). The ``authorization`` and ``cookie`` headers are
+        left out.
+        """
+        httpd = self._served
+        if httpd is None:
+            return []
+        with httpd.counts_lock:
+            return list(httpd.received)
 
     # --------------------------------------------------------- other routes
     def emit_system_event(self, event: Dict[str, Any]) -> int:

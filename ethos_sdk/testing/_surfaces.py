@@ -450,7 +450,11 @@ class _Done(Exception):
 
 
 def serve_surface(handler: "_Handler", url: "SplitResult") -> bool:
-    """Answer the request if it is for one of these routes (reading its body itself); else False."""
+    """Answer the request if it is for one of these routes; else False.
+
+    A route reads the body (``handler.body()``) only once it has accepted the
+    request; what it leaves unread is dropped by the handler after the answer.
+    """
     path = url.path
     route: Optional[Callable[["_Handler", "SplitResult"], None]] = None
     if path == "/healthz":
@@ -479,8 +483,6 @@ def serve_surface(handler: "_Handler", url: "SplitResult") -> bool:
 
 
 def _error(handler: "_Handler", status: int, code: str, message: Tuple[str, str]) -> NoReturn:
-    if int(handler.headers.get("Content-Length") or 0) > 0:
-        handler.close_connection = True  # the body may not have been read; a GET's connection is kept
     handler._send_json(
         status, {"ok": False, "code": code, "error": message[0], "action": message[1], "requestId": handler.request_id}
     )
@@ -496,13 +498,7 @@ def _cookie_only(handler: "_Handler") -> None:
         _error(handler, 401, "UNAUTHORIZED", _COOKIE_ONLY)
 
 
-def _read_body(handler: "_Handler") -> bytes:
-    length = int(handler.headers.get("Content-Length") or 0)
-    return handler.rfile.read(length) if length > 0 else b""
-
-
 def _healthz(handler: "_Handler", url: "SplitResult") -> None:
-    _read_body(handler)
     if handler.command not in ("GET", "HEAD"):
         handler._not_found()
     state = handler.server.state
@@ -537,7 +533,6 @@ def _openai_error(handler: "_Handler", status: int, message: str, kind: str, cod
 
 
 def _metrics(handler: "_Handler", url: "SplitResult") -> None:
-    _read_body(handler)
     if handler.command != "GET":
         handler._not_found()
     header = handler.headers.get("Authorization")
@@ -593,7 +588,6 @@ def _frame(data: Dict[str, Any], ident: int) -> bytes:
 
 
 def _system_stream(handler: "_Handler", url: "SplitResult") -> None:
-    _read_body(handler)
     _dual_auth(handler, "system")
     if handler.command != "GET":
         handler._not_found()
@@ -632,7 +626,6 @@ def _system_stream(handler: "_Handler", url: "SplitResult") -> None:
 
 
 def _goal_stream(handler: "_Handler", url: "SplitResult") -> None:
-    _read_body(handler)
     _dual_auth(handler, "goals")
     if handler.command != "GET":
         handler._not_found()
@@ -718,7 +711,7 @@ def _avatar(handler: "_Handler", url: "SplitResult") -> None:
                     "Upload an image smaller than 5MB.",
                 ),
             )
-        body = _read_body(handler)
+        body = handler.body()
         if not body:
             _error(handler, 400, "INVALID_INPUT", ("Avatar upload body was empty.", "Send the image bytes as the raw request body."))
         _personality_or_404(handler, personality_id, plain=False)
@@ -726,7 +719,6 @@ def _avatar(handler: "_Handler", url: "SplitResult") -> None:
             surfaces.avatars[personality_id] = (body, content_type, _now_ms())
         handler._send_json(200, {"avatarUrl": f"/api/personalities/{personality_id}/avatar"})
         return
-    _read_body(handler)
     if handler.command == "DELETE":
         _personality_or_404(handler, personality_id, plain=False)
         with handler.server.state.lock:
@@ -763,7 +755,6 @@ def _avatar(handler: "_Handler", url: "SplitResult") -> None:
 
 
 def _download(handler: "_Handler", url: "SplitResult") -> None:
-    _read_body(handler)
     _cookie_only(handler)
     if handler.command != "GET":
         handler._not_found()
