@@ -313,7 +313,7 @@ class _Search:
         """Take one event of the replay (or of what follows it, live)."""
         if restarts != self.restarts:  # the server restarted: what was read died with it, and so did the bound
             self.restarts, self.turns, self.bound = restarts, [], None
-        check_turn_event(event, self.where)
+        check_turn_event(event, self.session_id)
         self.seen = True
         if seq is not None:
             self.last_id = seq

@@ -140,7 +140,7 @@ class _TurnRecord:
 
     def add(self, event: StreamEvent, session_id: str = "") -> StreamEvent:
         """Keep what ``event`` adds to the turn, once the fields read of it are checked (StreamError if not)."""
-        check_turn_event(event, f"the event stream of session {session_id or '(new)'}")
+        check_turn_event(event, session_id)
         if event["type"] == "text_delta":
             self.pieces.append(event["text"])
         elif event["type"] == "usage":

@@ -72,11 +72,11 @@ def _problem(container: Mapping[str, Any], name: str, kind: Kind, required: bool
     return f"has {name!r} of type {json_type(value)}, not {kind[0]}"
 
 
-def check_turn_event(event: Mapping[str, Any], where: str) -> None:
+def check_turn_event(event: Mapping[str, Any], session_id: str) -> None:
     """Raise :class:`~ethos_sdk.StreamError` when a field the turn reads of ``event`` is missing or of the wrong type.
 
-    ``where`` names the stream for the message (``"the event stream of session s1"``).
-    Event types the turn does not read are not checked.
+    ``session_id`` names the stream in the message (``""`` for a session not
+    known yet). Event types the turn does not read are not checked.
     """
     fields = _TURN_EVENTS.get(event["type"])
     if fields is None:
@@ -85,9 +85,9 @@ def check_turn_event(event: Mapping[str, Any], where: str) -> None:
         problem = _problem(event, name, kind, required)
         if problem is not None:
             raise StreamError(
-                f"{where}: a {event['type']!r} event {problem}, so the turn "
-                "cannot be read from it; the server (or something between it and this client) sent an event "
-                "this SDK does not understand"
+                f"the event stream of session {session_id or '(new)'}: a {event['type']!r} event {problem}, so "
+                "the turn cannot be read from it; the server (or something between it and this client) sent an "
+                "event this SDK does not understand"
             )
 
 
