@@ -27,27 +27,29 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import sys
 import threading
 import time
+import warnings
 import weakref
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ._hitl import (
     ApprovalDecision, ApprovalRequest, PauseRequest, Question, QuestionAnswer, _TurnWaits,
 )
+from ._last_turn import find_last_turn
 from ._observe import TurnClock, TurnWatch
 from ._turn_options import EventCallback, TurnOptions
+from ._wire_checks import check_turn_event
 from .errors import (
-    APITimeoutError, ClientClosedError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused,
+    APITimeoutError, ClientClosedError, ConcurrentReadError, ConfigurationError, StreamError, TurnError,
+    TurnNotFoundError, TurnPaused,
 )
-from .stream import (
-    DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing,
-    read_last_turn,
-)
+from .stream import DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
 from .types.tools import ApprovalScope
 
@@ -138,7 +140,9 @@ class _TurnRecord:
         self.end: Optional[StreamEvent] = None
         self.clock = TurnClock()
 
-    def add(self, event: StreamEvent) -> StreamEvent:
+    def add(self, event: StreamEvent, session_id: str = "") -> StreamEvent:
+        """Keep what ``event`` adds to the turn, once the fields read of it are checked (StreamError if not)."""
+        check_turn_event(event, session_id)
         if event["type"] == "text_delta":
             self.pieces.append(event["text"])
         elif event["type"] == "usage":
@@ -211,7 +215,14 @@ class TurnStream(_Closing):
     ``client.chat.stream``); ``client.chat.follow(session_id)`` joins it
     again later. A :class:`~ethos_sdk.TurnPaused` error (a tool approval or a
     question waiting for a person) is not a way of leaving: it hands you the
-    live turn, which is neither stopped nor closed.
+    live turn, which is neither stopped nor closed. A TurnStream dropped
+    before its turn ended, outside a ``with`` block and without
+    :meth:`close`, is stopped the same way when Python frees it, with a
+    :class:`ResourceWarning`.
+
+    One thread reads a turn at a time: another thread iterating it or
+    calling :meth:`result` meanwhile gets
+    :class:`~ethos_sdk.ConcurrentReadError`, and the turn goes on untouched.
 
     Raises (while iterating): :class:`~ethos_sdk.APITimeoutError` when
     ``timeout`` seconds pass before the turn ends (counted from the call that
@@ -240,6 +251,7 @@ class TurnStream(_Closing):
     _timer: Optional[threading.Timer]
     _stream: Optional[EventStream]
     _events: Iterator[StreamEvent]
+    _armed = False  # handed to the caller: dropping it unfinished stops the turn (see __del__)
 
     def __init__(self, client: EthosClient, text: str, options: TurnOptions = TurnOptions()) -> None:
         options.checked_timeout()  # a bad timeout is refused before the files are read
@@ -290,6 +302,7 @@ class TurnStream(_Closing):
             self._release()
             raise self._stopped_error()
         self._events = self._follow(self._stream)
+        self._armed = True
 
     @classmethod
     def _join(cls, client: EthosClient, session_id: str, options: TurnOptions = TurnOptions()) -> TurnStream:
@@ -299,7 +312,15 @@ class TurnStream(_Closing):
         self._joined = True
         self._send_done.set()  # nothing to send: the turn is known from the start
         try:
-            before, reader, seen = read_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
+            before, reader, seen = find_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
+        except APITimeoutError as exc:
+            self._release()
+            if self._deadline is None or time.monotonic() < self._deadline - 0.05:
+                raise  # a step's own limit (the stream's connect), not the turn's timeout
+            if not self._timed_out:
+                self._time_out()
+            self._leave(_why(exc))  # the turn running on the session is the one asked for: stop it
+            raise self._timeout_error() from exc
         except BaseException:
             self._release()  # nothing joined yet: there is no turn of ours to stop
             raise
@@ -322,6 +343,7 @@ class TurnStream(_Closing):
             self._leave(_why(exc))
             raise
         self._events = self._follow(self._stream, before)
+        self._armed = True
         return self
 
     def _prepare(self, client: EthosClient, options: TurnOptions) -> EthosClient:
@@ -334,6 +356,7 @@ class TurnStream(_Closing):
         """
         timeout = options.checked_timeout()  # a bad value is a ConfigurationError
         self._owner = client._transport  # whose close() stops this turn (see ethos_sdk._inflight)
+        self._pid = os.getpid()  # the process that follows the turn (a forked child's copy never stops it)
         self._stopped_by: Optional[str] = None  # why close(), ask_many or a signal stopped it from outside
         self._missing: Optional[str] = None  # events of the turn lost for good (see _events_missing)
         self._send_done = threading.Event()  # the message was sent, or sending it failed
@@ -356,6 +379,7 @@ class TurnStream(_Closing):
         self._left = False  # the turn was left early, and stopping it was tried (once)
         self._waited_on: Optional[PauseRequest] = None  # what the turn waited on when the SDK gave up
         self._denied_on_giving_up = False
+        self._reading = threading.Lock()  # held while the turn is read (see __next__ and result)
         self._joined = False  # joined with chat.follow: no turn id, but a turn to stop all the same
         self._known_end: Optional[StreamEvent] = None  # a joined turn that had ended: its end, read or not
         self._record = _TurnRecord()
@@ -367,7 +391,7 @@ class TurnStream(_Closing):
         whole = None if isinstance(timeout, tuple) else timeout
         self._deadline = None if whole is None else time.monotonic() + whole
         if whole is not None:
-            self._timer = threading.Timer(whole, self._time_out)
+            self._timer = threading.Timer(whole, _weakly(self._time_out))
             self._timer.daemon = True
             self._timer.start()
         return client
@@ -389,10 +413,10 @@ class TurnStream(_Closing):
             self._client, session_id, since=since, idle_timeout=idle_timeout,
             connect_timeout=min(DEFAULT_CONNECT_TIMEOUT, connect_timeout), check_session=False,
         )
-        stream._restart_hook = self._server_restarted
-        stream._gap_hook = self._events_missing
+        stream._restart_hook = _weakly(self._server_restarted)
+        stream._gap_hook = _weakly(self._events_missing)
         if self._each_wait is not None:
-            stream._silence_hook = self._silent_too_long
+            stream._silence_hook = _weakly(self._silent_too_long)
         self._stream = stream
         return stream
 
@@ -469,37 +493,42 @@ class TurnStream(_Closing):
 
     def _follow(self, stream: Optional[EventStream], before: Sequence[StreamEvent] = ()) -> Iterator[StreamEvent]:
         """The turn's events: ``before`` (already read from the server's buffer), then ``stream``."""
-        started = False
-        source: Iterator[StreamEvent] = itertools.chain(before, stream if stream is not None else ())
-        try:
-            for event in source:
-                kind = event.get("type")
-                if not started:
-                    if kind != "run_start":
-                        continue  # the tail of a turn that was already running
-                    started = True
-                if self._on_event is not None:
-                    self._on_event(event)
-                yield event
-                if kind in TURN_END_TYPES:
-                    self._finished = True
-                    return
-            if self._timed_out:
-                raise self._timeout_error()
-        finally:
-            self._release()
+        return _turn_events(stream, before)
 
     def __iter__(self) -> TurnStream:
         return self
 
     def __next__(self) -> StreamEvent:
+        if not self._reading.acquire(blocking=False):
+            raise self._busy()  # before anything else: the turn is the other reader's, and goes on
         try:
-            event = self._record.add(next(self._events))
+            return self._next_event()
+        finally:
+            self._reading.release()
+
+    def _next_event(self) -> StreamEvent:
+        try:
+            try:
+                event = next(self._events)
+            except StopIteration:
+                self._release()
+                if self._timed_out:  # the timer closed the stream before the turn ended
+                    raise self._timeout_error() from None
+                raise
+            self._record.add(event, self.session_id)
+            if self._on_event is not None:
+                self._on_event(event)
+            ended = event["type"] in TURN_END_TYPES
+            if ended:
+                self._finished = True
             paused = self._waits.see(event, self)
             self._watch.event(self, event)
+            if ended:
+                self._release()  # the turn is over: its connection and timer are not needed any more
         except (StopIteration, TurnPaused):
             raise  # the end, or a pause handed to the caller with the turn still live
         except BaseException as exc:
+            self._release()
             self._leave(_why(exc))  # Ctrl-C while waiting or prompting, a timeout, on_event raising...
             if self._timed_out and not isinstance(exc, (KeyboardInterrupt, APITimeoutError)):
                 # A policy or prompt that answered after the deadline: the SDK had denied the request and sent
@@ -509,6 +538,14 @@ class TurnStream(_Closing):
         if paused is not None:
             raise paused  # the generator is untouched: the caller may go on following the turn
         return event
+
+    def _busy(self) -> ConcurrentReadError:
+        return ConcurrentReadError(
+            f"the turn {self._name('(unsent)')} on session {self.session_id or '(new)'} is being read already, by "
+            "another thread (or by the code that called this, such as on_event): a TurnStream has one reader at a "
+            "time (iterating it, text_stream and result() all take its events). Nothing was done to the turn: the "
+            "other reader goes on. Read it in one place, and share turn.text or the result from there."
+        )
 
     # -- a turn that waits for a person (see ethos_sdk._hitl) --
 
@@ -673,7 +710,11 @@ class TurnStream(_Closing):
             APITimeoutError: ``timeout`` seconds passed before the turn ended.
             StreamError: the server restarted and lost the turn (``state`` is
                 ``"lost"``), or the iterator was closed (or its stream stopped)
-                before the turn ended, so there is no whole reply to return.
+                before the turn ended, so there is no whole reply to return;
+                or an event lacked a field the turn reads (the turn is then
+                stopped, as on leaving it).
+            ConcurrentReadError: another thread is reading the turn; nothing
+                is done to the turn.
             ApprovalRequired, QuestionAsked: a new request arrived that
                 nothing here answers (no ``on_approval``/``on_question``, or a
                 question with an API key). The turn goes on running: answer
@@ -682,12 +723,19 @@ class TurnStream(_Closing):
                 answered (here, in another tab or by another client), up to
                 ``timeout``.
         """
-        saved, self._waits.raise_on_pause = self._waits.raise_on_pause, True
+        if not self._reading.acquire(blocking=False):
+            raise self._busy()
         try:
-            for _ in self:
+            saved, self._waits.raise_on_pause = self._waits.raise_on_pause, True
+            try:
+                while True:
+                    self._next_event()
+            except StopIteration:
                 pass
+            finally:
+                self._waits.raise_on_pause = saved
         finally:
-            self._waits.raise_on_pause = saved
+            self._reading.release()
         end = self._record.end
         if end is not None and end["type"] == "error":
             raise TurnError(end["error"], code=end.get("code"), event=end)
@@ -763,6 +811,35 @@ class TurnStream(_Closing):
         self._release()
         self._leave(why)
 
+    def __del__(self) -> None:
+        """A TurnStream dropped before its turn ended (no ``with``, no close()) stops the turn and warns.
+
+        It is what leaving a ``with`` block does -- deny the pending approval,
+        ``chat.abort`` unless detached, close the stream -- plus a
+        :class:`ResourceWarning`, because the turn was not stopped where the
+        script meant it to be.
+        """
+        if not self._armed or self._finished or self._closed_by_caller or self._lost is not None or self._timed_out:
+            return
+        if self._pid != os.getpid():  # a copy a forked child inherited: the turn is the parent's to stop
+            return
+        if sys.is_finalizing():  # the interpreter is going away: no more requests
+            return
+        what = "its stream was closed; the turn goes on (detached)" if self._detached else (
+            "the SDK stopped the turn (denied its pending approval, if any, and called chat.abort)"
+        )
+        try:
+            warnings.warn(
+                f"the TurnStream of turn {self._name('(unsent)')} on session {self.session_id} was dropped before "
+                f"the turn ended, without close() or a with block: {what}. Read it in a with block, or call "
+                "close() (or detach()) when done with it",
+                ResourceWarning,
+                source=self,
+            )
+            self._stop("the TurnStream was dropped before the turn ended")
+        except Exception:  # noqa: BLE001 - a finalizer must not raise; _stop already logs what failed
+            log.debug("stopping a dropped TurnStream failed", exc_info=True)
+
     def _leave(self, why: str) -> None:
         """The caller left the turn before it ended: stop it on the server, once, within ABORT_WITHIN s.
 
@@ -808,6 +885,35 @@ class TurnStream(_Closing):
             self._stream.close()
         self._owner.pool.in_flight().discard(self)
         self._watch.end(self, sys.exc_info()[1])  # the exception that made us leave, if any
+
+
+def _turn_events(stream: Optional[EventStream], before: Sequence[StreamEvent]) -> Iterator[StreamEvent]:
+    """``before`` then ``stream``, from the first ``run_start`` to the turn's ``done`` or ``error``.
+
+    A plain function, holding no :class:`TurnStream`: a turn nobody holds any
+    more is freed at once, and its ``__del__`` stops it.
+    """
+    started = False
+    for event in itertools.chain(before, stream if stream is not None else ()):
+        kind = event.get("type")
+        if not started:
+            if kind != "run_start":
+                continue  # the tail of a turn that was already running
+            started = True
+        yield event
+        if kind in TURN_END_TYPES:
+            return
+
+
+def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` (bound to a TurnStream) as a callback that does not keep its object alive; then a no-op."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: Any) -> Any:
+        bound = ref()
+        return None if bound is None else bound(*args)
+
+    return call
 
 
 def _no_turn(session_id: str, seen: bool) -> TurnNotFoundError:

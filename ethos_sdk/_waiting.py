@@ -3,11 +3,25 @@
 :func:`wait_until_final` reads the work's object again and again (one ``get``
 call each time) until its status is one of the final ones, telling the caller
 about each change once. Between two reads it pauses, starting short and
-growing (``first_pause`` times ``growth`` each read, at most ``longest_pause``),
-and starting short again whenever something changed: work that moves is read
-often, work that sits still costs a call every few seconds. A *wake-up* (for
-goals: the goal's event stream, see :class:`StreamWakeUp`) ends a pause early
-as soon as the server announces something new.
+growing (``min_interval`` times ``growth`` each read, at most
+``longest_pause``), and starting short again whenever something changed: work
+that moves is read often, work that sits still costs a call every few
+seconds. Two reads never start less than ``min_interval`` apart, however
+often the work changes. A *wake-up* (for goals: the goal's event stream, see
+:class:`StreamWakeUp`) ends a pause early as soon as the server announces
+something new -- but not before ``min_interval``: a chatty stream does not
+make the wait read more often.
+
+The ``timeout`` is one deadline for the whole wait. Each read gets only what
+is left of it (its attempt, and its reading of the answer, end by the
+deadline), and a read that fails in a way that may pass -- ``429`` (after its
+``Retry-After``), a 5xx, a dropped connection or a read timeout -- is tried
+again, paced the same way, until the deadline, which ends the wait with
+:class:`~ethos_sdk.WaitTimeoutError` naming the last status read (and the
+last failure). Without a timeout, failures are waited through for
+:data:`FAILING_FOR_AT_MOST` seconds in a row, then the last one is raised.
+Other errors (``400``, ``403``, ``404``, an answer that is not the work's)
+are raised at once.
 
 Every pause is cut in slices of at most half a second, so Ctrl-C (and the
 timeout) interrupt a wait at once on every platform.
@@ -16,26 +30,32 @@ timeout) interrupt a wait at once on every platform.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
-from typing import Any, Callable, Collection, Iterable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Optional, Sequence, TypeVar
 
+from ._transport import MAX_RETRY_AFTER, RETRY_STATUSES, backoff_delay
 from ._types import check_timeout
-from .errors import ConfigurationError, WaitTimeoutError
+from ._wire_checks import STRING, answer_field
+from .errors import APIConnectionError, APIStatusError, ConfigurationError, WaitTimeoutError
 
-__all__ = ["StreamWakeUp", "check_wait_timeout", "wait_until_final"]
+if TYPE_CHECKING:
+    from ._client import EthosClient
+
+__all__ = ["StreamWakeUp", "check_wait_timeout", "wait_until_final", "MIN_INTERVAL", "FAILING_FOR_AT_MOST"]
 
 log = logging.getLogger("ethos_sdk")
 
 T = TypeVar("T")
 
-FIRST_PAUSE = 0.1
-"""Seconds between the first two reads, and after every change."""
+MIN_INTERVAL = 0.5
+"""Seconds between the starts of two reads at least (a wait may ask for more: batch and eval runs take 1 s)."""
 LONGEST_PAUSE = 5.0
 """The pause between two reads never grows beyond this."""
 GROWTH = 1.5
 """Each read without a change makes the next pause this much longer."""
+FAILING_FOR_AT_MOST = 300.0
+"""Seconds of failed reads in a row a wait without ``timeout`` goes through before it raises the last failure."""
 _SLICE = 0.5  # the longest single sleep: Ctrl-C is seen at the end of a slice at worst
 
 
@@ -107,44 +127,64 @@ class StreamWakeUp:
         self._thread.join(1.0)
 
 
-def _sleep(seconds: float, wake: Optional[StreamWakeUp]) -> None:
-    """Pause ``seconds`` in slices Ctrl-C can interrupt; return early when ``wake`` fires."""
-    end = time.monotonic() + seconds
+def _sleep(until: float, wake: Optional[StreamWakeUp], not_before: float = 0.0) -> None:
+    """Pause until ``until`` (a ``time.monotonic()`` value) in slices Ctrl-C can interrupt.
+
+    ``wake`` firing ends the pause early, but never before ``not_before``
+    (a wake-up that came sooner ends it at ``not_before``).
+    """
     while True:
-        left = end - time.monotonic()
-        if left <= 0:
+        now = time.monotonic()
+        if now >= until:
             return
-        step = min(left, _SLICE)
-        if wake is not None:
-            if wake.pause(step):
-                return
-        else:
-            time.sleep(step)
+        if wake is None or now < not_before:
+            target = until if wake is None else min(until, not_before)
+            time.sleep(min(target - now, _SLICE))
+        elif wake.pause(min(until - now, _SLICE)):
+            return
 
 
 def _describe(statuses: Iterable[str]) -> str:
     return ", ".join(repr(status) for status in sorted(statuses))
 
 
+def _may_pass(error: BaseException) -> Optional[float]:
+    """Seconds the server asked to wait before the next read (0: none) when ``error`` may pass; else ``None``."""
+    if isinstance(error, APIStatusError):
+        if error.status in RETRY_STATUSES or error.status >= 500:
+            return min(error.retry_after or 0.0, MAX_RETRY_AFTER)
+        return None
+    if isinstance(error, APIConnectionError):  # refused, reset, dropped, a read timeout (the deadline is seen apart)
+        return 0.0
+    return None
+
+
 def wait_until_final(
-    fetch: Callable[[], T],
-    status_of: Callable[[T], str],
+    client: EthosClient,
+    fetch: Callable[[EthosClient], T],
+    status_at: Sequence[str],
     final: Collection[str],
     *,
+    procedure: str,
     what: str,
     timeout: Optional[float],
     on_progress: Optional[Callable[[T], None]] = None,
     wake: Optional[Callable[[T], Optional[StreamWakeUp]]] = None,
-    first_pause: float = FIRST_PAUSE,
+    min_interval: float = MIN_INTERVAL,
     longest_pause: float = LONGEST_PAUSE,
     growth: float = GROWTH,
 ) -> T:
-    """Read the work with ``fetch()`` until ``status_of(obj)`` is in ``final``; return that object.
+    """Read the work with ``fetch(client)`` until its status is in ``final``; return that object.
 
     Args:
-        fetch: one read of the work (a ``get`` call); its errors propagate.
-        status_of: the status of what ``fetch`` returned.
+        client: the client whose options the reads use (with the wait's
+            deadline, and no retries of its own: the wait paces them).
+        fetch: one read of the work (a ``get`` call) through the client given.
+        status_at: where the status is in what ``fetch`` returns
+            (``("run", "status")``); a missing or non-string status is
+            :class:`~ethos_sdk.UnexpectedResponseError`.
         final: the statuses after which the work no longer changes by itself.
+        procedure: the call ``fetch`` makes (``"batch.get"``), for messages.
         what: the work, for messages (``"batch run 2026-..."``).
         timeout: seconds in all (``None``: no limit); then
             :class:`~ethos_sdk.WaitTimeoutError` names the last status.
@@ -152,42 +192,89 @@ def wait_until_final(
             before (the first one included), once per change.
         wake: called once with the first object when it is not final; may
             return a :class:`StreamWakeUp` that ends pauses early.
-        first_pause, longest_pause, growth: the pacing (see the module).
+        min_interval, longest_pause, growth: the pacing (see the module).
     """
     limit = check_wait_timeout(timeout)
     if on_progress is not None and not callable(on_progress):
         raise ConfigurationError(f"on_progress must be a function taking the object, got {on_progress!r}")
     deadline = None if limit is None else time.monotonic() + limit
+    reader = client.with_options(max_retries=0).chat._ending_by(deadline)  # every read ends by the deadline
     last: Any = _NOTHING
-    pause = first_pause
+    status: Optional[str] = None
+    pause = min_interval
+    failing_since: Optional[float] = None
+    failures = 0
     waker: Optional[StreamWakeUp] = None
     try:
         while True:
-            current = fetch()
+            read_at = time.monotonic()
+            try:
+                current = fetch(reader)
+            except (APIStatusError, APIConnectionError) as exc:
+                asked = _may_pass(exc)
+                if asked is None:
+                    raise  # a 400, 403, 404...: waiting longer would not change it
+                failures += 1
+                failing_since = read_at if failing_since is None else failing_since
+                if deadline is not None and time.monotonic() >= deadline - 0.001:  # the read was cut at the deadline
+                    raise _timed_out(what, limit, status, last, final, failures, exc) from exc
+                if deadline is None and read_at - failing_since >= FAILING_FOR_AT_MOST:
+                    raise
+                delay = max(min_interval, asked or 0.0, backoff_delay(min(failures - 1, 4)))
+                log.info("waiting for %s: %s read failed (%s); reading again in %.1f s", what, procedure, exc, delay)
+                _sleep(read_at + delay if deadline is None else min(read_at + delay, deadline), None)
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise _timed_out(what, limit, status, last, final, failures, exc) from exc
+                continue
+            failing_since, failures = None, 0
+            status = answer_field(current, status_at, STRING, procedure)
             if current != last:
                 last = current
-                pause = first_pause
+                pause = min_interval
                 if on_progress is not None:
                     on_progress(current)
-            status = status_of(current)
             if status in final:
                 return current
-            left = math.inf if deadline is None else deadline - time.monotonic()
-            if left <= 0:
-                raise WaitTimeoutError(
-                    f"{what} is still {status!r} after {limit:g} s; it goes on on the server "
-                    f"(final statuses: {_describe(final)}). Call wait() again to keep waiting.",
-                    last_status=status,
-                    last=current,
-                )
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _timed_out(what, limit, status, current, final)
             if wake is not None and waker is None:
                 waker = wake(current)
                 wake = None
-            _sleep(min(pause, left), waker)
+            until = time.monotonic() + max(pause, min_interval)
+            _sleep(until if deadline is None else min(until, deadline), waker, read_at + min_interval)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _timed_out(what, limit, status, current, final)
             pause = min(pause * growth, longest_pause)
     finally:
         if waker is not None:
             waker.close()
+
+
+def _timed_out(
+    what: str,
+    limit: Optional[float],
+    status: Optional[str],
+    last: Any,
+    final: Collection[str],
+    failures: int = 0,
+    problem: Optional[BaseException] = None,
+) -> WaitTimeoutError:
+    """The wait's own error at its deadline: the last status read, and the failures that came after it."""
+    after = f"after {limit:g} s" if limit is not None else "before its deadline"
+    if status is None:
+        head = f"{what}: no read of its status succeeded {after}"
+    else:
+        head = f"{what} is still {status!r} {after}"
+    failed = "" if problem is None else (
+        f" (the last {failures} read(s) failed; the last failure: {problem})" if failures > 1
+        else f" (the last read failed: {problem})"
+    )
+    return WaitTimeoutError(
+        f"{head}{failed}; it goes on on the server (final statuses: {_describe(final)}). "
+        "Call wait() again to keep waiting.",
+        last_status=status,
+        last=None if last is _NOTHING else last,
+    )
 
 
 class _Nothing:

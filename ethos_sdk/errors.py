@@ -249,7 +249,8 @@ class WaitTimeoutError(APITimeoutError):
 
 
 class UnexpectedResponseError(EthosError):
-    """The server answered 2xx with a body that is not an oRPC ``{"json": ...}`` envelope.
+    """The server answered 2xx with a body that is not an oRPC ``{"json": ...}`` envelope,
+    or with one that lacks a field the SDK reads (the message names it).
 
     Usually a proxy or a different service sits at ``base_url``. ``text`` holds
     the start of what was received.
@@ -300,7 +301,22 @@ class ResponseTooLargeError(EthosError):
 
 
 class StreamError(EthosError):
-    """The event stream failed in a way reconnecting cannot fix (wrong content type, bad URL)."""
+    """The event stream failed in a way reconnecting cannot fix (wrong content type, bad URL).
+
+    Also raised for an event that lacks a field the SDK reads, or has it with
+    another type (the message names the field and the event's type).
+    """
+
+
+class ConcurrentReadError(EthosError, RuntimeError):
+    """A :class:`~ethos_sdk.TurnStream` was read while it was being read already (by another thread, or from ``on_event``).
+
+    A turn has one reader at a time: iterating it, ``text_stream`` and
+    ``result()`` all take the next events, which go to whoever reads first.
+    Nothing happens to the turn: the other reader goes on, and the turn is
+    neither stopped nor closed. Read the turn in one thread, and share what it
+    gives (``turn.text`` and ``turn.state`` may be read from any thread).
+    """
 
 
 class TurnNotFoundError(EthosError):

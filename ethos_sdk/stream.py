@@ -159,16 +159,6 @@ documentation). Never more than ``idle_timeout``.
 SERVER_BUFFER = 1000
 """How many events of a session the server keeps for replay."""
 
-BUFFER_QUIET = 0.25
-"""Seconds of silence after which :func:`read_last_turn` takes the server's replay to be over.
-
-The server writes its whole replay at once, right after ``stream_meta``; the
-first replayed event may take up to :data:`REPLAY_WAIT`."""
-
-BUFFER_READ_AT_MOST = REPLAY_WAIT
-"""Seconds :func:`read_last_turn` reads at most once events flow: a turn that is
-streaming may never fall silent, and by then the replay has long been read."""
-
 _NOT_FOUND_RECHECKS = (0.25, 0.75, None)  # seconds before asking again; None: raise
 _RING = 1024  # fingerprints kept: at least SERVER_BUFFER, a power of two
 _MASK = _RING - 1
@@ -1006,30 +996,33 @@ class EventStream(_ReconnectingStream):
             return _Connection(_VERIFY, cursor - depth, cursor, str(cursor - depth))
         return _Connection(_AFTER, cursor, cursor, str(cursor))
 
-    def _check_session_exists(self) -> None:
-        """Raise NotFoundError when the session does not exist; see ``check_session``."""
+    def _check_session_exists(self) -> Any:
+        """Raise NotFoundError when the session does not exist; see ``check_session``.
+
+        Returns the answer of ``sessions.get`` (the session and its saved
+        messages), or ``None`` when the check was skipped.
+        """
         transport = self._client._transport
         for delay in _NOT_FOUND_RECHECKS:
             try:
-                transport.rpc(
+                return transport.rpc(
                     "sessions.get",
                     {"id": self.session_id},
                     idempotent=False,
                     timeout=self.connect_timeout,
                     extra_headers=self._extra_headers or None,
                 )
-                return
             except NotFoundError as exc:
                 if exc.code != "SESSION_NOT_FOUND":
                     log.debug(
                         "event stream of %s: session check skipped (%s)", self.session_id, exc,
                         extra=self._log_fields(),
                     )
-                    return
+                    return None
                 if delay is not None:
                     # A session chat.send created an instant ago may not be visible yet.
                     if self._wake.wait(delay):
-                        return
+                        return None
                     continue
                 raise NotFoundError(
                     f"session {self.session_id!r} does not exist, so its event stream would stay "
@@ -1043,7 +1036,8 @@ class EventStream(_ReconnectingStream):
                 log.debug(
                     "event stream of %s: session check skipped (%s)", self.session_id, exc, extra=self._log_fields(),
                 )
-                return
+                return None
+        return None
 
     def _open(self, last_event_id: Optional[str]) -> requests.Response:
         headers = {} if last_event_id is None else {"Last-Event-ID": last_event_id}
@@ -1408,59 +1402,6 @@ class EventStream(_ReconnectingStream):
             self.session_id, seq if seq is not None else "none", size,
             extra=self._log_fields(),
         )
-
-
-class _BufferReader(EventStream):
-    """An :class:`EventStream` from the start of the server's buffer that ends at the first silence."""
-
-    _not_found_hint = ""
-
-    def __init__(self, client: EthosClient, session_id: str, connect_timeout: float) -> None:
-        super().__init__(client, session_id, idle_timeout=REPLAY_WAIT, connect_timeout=connect_timeout)
-
-    def _idle_while_checking(self, conn: _Connection) -> bool:
-        if conn.mode != _NORMAL:
-            return super()._idle_while_checking(conn)
-        self._closed = True  # silence: the replay is over, and nothing new happens
-        return False
-
-
-def read_last_turn(
-    client: EthosClient,
-    session_id: str,
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-    deadline: Optional[float] = None,
-) -> Tuple[List[StreamEvent], EventStream, bool]:
-    """What the server's buffer holds of the session's last turn: its events from its ``run_start``.
-
-    Returns those events (empty when the buffer holds no ``run_start``), the
-    stream that read them, closed (to go on from with :meth:`EventStream._go_on_from`), and whether the
-    buffer held any event at all. Reads the replay until the stream falls
-    silent for :data:`BUFFER_QUIET` s, or for :data:`BUFFER_READ_AT_MOST` s
-    after a connection's first event while a turn streams, or until
-    ``deadline`` (a ``time.monotonic()`` value). Raises :class:`~ethos_sdk.NotFoundError` for an
-    unknown session, and the stream's errors.
-    """
-    kept: List[StreamEvent] = []
-    seen = False
-    with _BufferReader(client, session_id, connect_timeout) as reader:
-        until: Optional[float] = None
-        connection = -1
-        for event in reader:
-            seen = True
-            if event["type"] == "run_start":
-                kept = [event]
-            elif kept:
-                kept.append(event)
-            now = time.monotonic()
-            if connection != reader.reconnects:  # each connection replays what is left, at once
-                connection, until = reader.reconnects, now + BUFFER_READ_AT_MOST
-                _set_read_timeout(reader._response, BUFFER_QUIET)  # kept by the socket until it closes
-            elif until is not None and now >= until:
-                break
-            if deadline is not None and now >= deadline:
-                break
-    return kept, reader, seen
 
 
 def _parse_id(value: Optional[str]) -> Optional[int]:

@@ -80,6 +80,18 @@ class SSEServer(LoopbackServer):
 
     # -- control ---------------------------------------------------------------
 
+    def wait_for_hang_ups(self, count: int, within: float = 2.0) -> int:
+        """Wait until ``count`` held connections were closed by the client (at most ``within`` s); the count seen.
+
+        The server notices a closed connection within about 50 ms of its
+        polling, later on a loaded machine: tests that check the client let go
+        wait for it here rather than stopping the server at once.
+        """
+        deadline = time.monotonic() + within
+        while self.hung_up < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.hung_up
+
     def add(self, *scripts: Script) -> None:
         with self.lock:
             self._scripts.extend(scripts)

@@ -424,7 +424,9 @@ def test_a_replay_settled_only_by_its_tool_events_is_not_offered() -> None:
                                                  args={"command": "echo drop table x"}),
               event(4, type="tool_end", toolCallId="c1", toolName="terminal", ok=True, durationMs=3, result="x"),
               done(5, "Tool said: x")]
-    sse, _ = scripted(*buffer, HOLD, rpc=rpc)
+    # chat.follow subscribes to live events first; the session's next event there bounds the replay.
+    live = Script([meta("live"), event(6, type="message_persisted", messageId="m1", role="assistant"), HOLD])
+    sse = SSEServer([live, Script([meta(), *buffer, HOLD])], on_post=rpc)
     with sse, connect(sse) as client:
         turn = client.chat.follow(SID, on_approval=_never("the on_approval function"))
         result = turn.result()

@@ -19,6 +19,7 @@ Also here: a turn whose stream finds events missing for good raises
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import multiprocessing
@@ -29,13 +30,14 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
 
-from ethos_sdk import EthosClient, EventStream, StreamError
+from ethos_sdk import EthosClient, EventStream, StreamError, TurnStream
 
 from .conftest import FAKE_KEY, ROOT, report
 from .sse_server import CLOSE, HOLD, Script, SSEServer, delta, meta
@@ -232,6 +234,30 @@ def test_closing_in_the_child_leaves_the_parents_connections_open(server: Server
         bound.cancel()
         assert stream.reconnects == 0  # the same connection carried the turn
     assert kinds and kinds[0] == "run_start" and reply.text.endswith("after the child left")
+    client.close()
+
+
+_HELD: List[TurnStream] = []  # the only reference to the parent's turn: the child's copy of it can be dropped
+
+
+def test_a_forked_child_dropping_the_parents_turn_leaves_it_alone(server: ServerProcess) -> None:
+    client = server.client(timeout=20)
+    _HELD.append(client.chat.stream('USE_TOOL:terminal ARGS:{"command":"echo drop table forked"}'))
+    for event in _HELD[0]:
+        if event["type"] == "tool.approval_required":
+            break  # parked on the approval: the parent's to answer
+
+    def child() -> int:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            _HELD.clear()  # the child's copy of the turn is dropped here, unfinished
+            gc.collect()
+        return 0
+
+    assert _in_a_child(child) == 0
+    turn = _HELD.pop()
+    turn.approve()  # still pending: the child neither denied it nor aborted the turn
+    assert turn.result().text == "Tool said: drop table forked"
     client.close()
 
 

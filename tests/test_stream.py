@@ -474,16 +474,7 @@ def test_close_from_another_thread_unblocks_a_read(server: SSEServer) -> None:
     assert not reader.is_alive()
     assert time.monotonic() - started < 1.0
     assert len(seen) == 1
-    deadline = time.monotonic() + 2
-    while server.hung_up < 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.hung_up == 1  # the connection is really gone
-
-
-def wait_for_hang_ups(server: SSEServer, count: int) -> None:
-    deadline = time.monotonic() + 2
-    while server.hung_up < count and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert server.wait_for_hang_ups(1) == 1  # the connection is really gone
 
 
 def test_leaving_the_with_block_frees_the_connection(server: SSEServer) -> None:
@@ -492,7 +483,7 @@ def test_leaving_the_with_block_frees_the_connection(server: SSEServer) -> None:
         with EventStream(client_for(server), "s", idle_timeout=30) as stream:
             for _ in stream:
                 raise KeyboardInterrupt  # Ctrl-C while the loop body runs
-    wait_for_hang_ups(server, 1)
+    server.wait_for_hang_ups(1)
     assert server.hung_up == 1
     assert stream.closed
     with pytest.raises(StopIteration):
@@ -515,7 +506,7 @@ def test_ctrl_c_during_a_blocked_read_frees_the_connection(server: SSEServer) ->
                 pass
     finally:
         interrupt.cancel()
-    wait_for_hang_ups(server, 1)
+    server.wait_for_hang_ups(1)
     assert server.hung_up == 1
 
 

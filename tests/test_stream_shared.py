@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from typing import Any, Dict, Iterator, List, Union
 
 import pytest
@@ -165,10 +164,7 @@ def test_close_from_another_thread_ends_a_blocked_loop_and_frees_the_connection(
     stream.close()
     reader.join(timeout=5)
     assert not reader.is_alive() and len(seen) == 1
-    deadline = time.monotonic() + 5
-    while server.hung_up < 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.hung_up == 1  # the connection is really gone
+    assert server.wait_for_hang_ups(1, within=5) == 1  # the connection is really gone
     assert stream.closed and stream._response is None
     stream.close()  # twice is fine
 
@@ -182,9 +178,6 @@ def test_leaving_the_with_block_by_an_error_closes_the_stream(kind: str, server:
             for _ in stream:
                 raise KeyboardInterrupt
     assert stream.closed and stream._response is None
-    deadline = time.monotonic() + 5
-    while server.hung_up < 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.hung_up == 1
+    assert server.wait_for_hang_ups(1, within=5) == 1
     with pytest.raises(StopIteration):
         next(stream)

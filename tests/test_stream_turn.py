@@ -96,8 +96,7 @@ def test_ask_on_existing_session_subscribes_live_before_sending(server: SSEServe
     assert get.method == "GET" and get.header("last-event-id") == LIVE_LAST_EVENT_ID
     assert post.method == "POST" and get.at < post.at
     assert chat.bodies == [{"json": {"sessionId": "sess-1", "clientId": "test-client", "text": "What is 2+2?"}}]
-    server.stop()
-    assert server.hung_up == 1  # the stream was closed after done
+    assert server.wait_for_hang_ups(1) == 1  # the stream was closed after done
 
 
 def test_stream_on_new_session_sends_first_then_replays(server: SSEServer, chat: Chat) -> None:
@@ -130,8 +129,7 @@ def test_failed_send_closes_the_open_stream() -> None:
     with SSEServer([Script([meta(), HOLD])], on_post=chat) as server:
         with pytest.raises(NotFoundError):
             client_for(server).chat.ask("x", session_id="gone")
-        server.stop()
-        assert server.hung_up == 1
+        assert server.wait_for_hang_ups(1) == 1
 
 
 def test_timeout_raises_and_closes(server: SSEServer, chat: Chat) -> None:
@@ -139,5 +137,4 @@ def test_timeout_raises_and_closes(server: SSEServer, chat: Chat) -> None:
     with pytest.raises(APITimeoutError, match="it was stopped"):
         client_for(server).chat.ask("x", timeout=0.5)
     assert [body["json"] for body in chat.aborts] == [{"sessionId": "sess-1"}]  # the turn is not left running
-    server.stop()
-    assert server.hung_up == 1
+    assert server.wait_for_hang_ups(1) == 1

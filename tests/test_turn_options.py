@@ -99,8 +99,9 @@ def test_extra_headers_go_with_every_request_of_the_turn(helper: str) -> None:
     posts = Posts()
     if helper == "stream":
         scripts = [Script([meta(), run_start(1), frame(2, json.dumps(APPROVAL)), HOLD])]
-    else:  # the buffer read, then the stream that goes on from it
-        scripts = [Script([meta(), run_start(1), frame(2, json.dumps(APPROVAL)), HOLD]),
+    else:  # the live subscription, the buffer read, then the stream that goes on from it
+        scripts = [Script([meta("live"), HOLD]),
+                   Script([meta(), run_start(1), frame(2, json.dumps(APPROVAL)), HOLD]),
                    Script([meta("req-2"), HOLD])]
     with SSEServer(scripts, on_post=posts) as sse:
         client = EthosClient(sse.url, api_key=FAKE_KEY, client_id="me")

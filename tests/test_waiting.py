@@ -8,13 +8,15 @@ tasks move through their statuses to a final one.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
 import time
-from typing import Any, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -25,6 +27,7 @@ from ethos_sdk import (
     EthosClient,
     NotFoundError,
     PermissionDeniedError,
+    UnexpectedResponseError,
     WaitTimeoutError,
 )
 from ethos_sdk._waiting import wait_until_final
@@ -33,6 +36,9 @@ from ethos_sdk.namespaces.eval import Eval
 from ethos_sdk.namespaces.goals import Goals
 from ethos_sdk.namespaces.tasks import Tasks
 from ethos_sdk.testing import LocalEthosServer
+
+from .adversarial_servers import RawServer, Request, reset, response_bytes
+from .conftest import FAKE_KEY, report
 
 
 @pytest.fixture(scope="module")
@@ -57,24 +63,31 @@ def _changes(seen: List[Any]) -> None:
 
 # ------------------------------------------------------------- the shared loop
 
+NOWHERE = EthosClient("http://127.0.0.1:9", api_key=FAKE_KEY)
+"""The client a scripted read is given, and never uses."""
+
 
 def _script(states: List[str]) -> Any:
     reads = iter(states)
     last: List[str] = []
 
-    def fetch() -> Dict[str, str]:
+    def fetch(client: EthosClient) -> Dict[str, str]:
         last[:] = [next(reads, last[0] if last else "running")]
         return {"status": last[0]}
 
     return fetch
 
 
+def _wait(fetch: Any, final: Any, **options: Any) -> Any:
+    options.setdefault("what", "x")
+    return wait_until_final(NOWHERE, fetch, ("status",), final, procedure="x.get", **options)
+
+
 def test_each_change_is_reported_once_and_the_final_object_returned() -> None:
     seen: List[Dict[str, str]] = []
-    result = wait_until_final(
-        _script(["pending", "pending", "running", "running", "running", "completed"]),
-        lambda obj: obj["status"], {"completed", "failed"}, what="run r1", timeout=5,
-        on_progress=seen.append, first_pause=0.001,
+    result = _wait(
+        _script(["pending", "pending", "running", "running", "running", "completed"]), {"completed", "failed"},
+        what="run r1", timeout=5, on_progress=seen.append, min_interval=0.001,
     )
     assert result == {"status": "completed"}
     assert [s["status"] for s in seen] == ["pending", "running", "completed"]
@@ -82,10 +95,13 @@ def test_each_change_is_reported_once_and_the_final_object_returned() -> None:
 
 def test_pauses_grow_while_nothing_changes_and_start_short_again(monkeypatch: pytest.MonkeyPatch) -> None:
     pauses: List[float] = []
-    monkeypatch.setattr("ethos_sdk._waiting._sleep", lambda seconds, wake: pauses.append(round(seconds, 3)))
-    wait_until_final(
-        _script(["a", "a", "a", "a", "a", "b", "b", "done"]), lambda obj: obj["status"], {"done"},
-        what="x", timeout=None, first_pause=1.0, growth=2.0, longest_pause=4.0,
+    monkeypatch.setattr(
+        "ethos_sdk._waiting._sleep",
+        lambda until, wake, not_before=0.0: pauses.append(round(until - time.monotonic(), 1)),
+    )
+    _wait(
+        _script(["a", "a", "a", "a", "a", "b", "b", "done"]), {"done"},
+        timeout=None, min_interval=1.0, growth=2.0, longest_pause=4.0,
     )
     assert pauses == [1.0, 2.0, 4.0, 4.0, 4.0, 1.0, 2.0]
 
@@ -93,10 +109,7 @@ def test_pauses_grow_while_nothing_changes_and_start_short_again(monkeypatch: py
 def test_the_timeout_names_the_last_status() -> None:
     started = time.monotonic()
     with pytest.raises(WaitTimeoutError) as timed_out:
-        wait_until_final(
-            _script(["running"]), lambda obj: obj["status"], {"completed"}, what="batch run r1",
-            timeout=0.2, first_pause=0.01,
-        )
+        _wait(_script(["running"]), {"completed"}, what="batch run r1", timeout=0.2)
     assert time.monotonic() - started < 2
     error = timed_out.value
     assert isinstance(error, APITimeoutError)  # an except APITimeoutError catches it too
@@ -109,13 +122,26 @@ def test_the_timeout_names_the_last_status() -> None:
 def test_a_bad_timeout_is_refused_before_reading(timeout: Any) -> None:
     reads: List[int] = []
     with pytest.raises(ConfigurationError):
-        wait_until_final(lambda: reads.append(1), lambda obj: "x", {"x"}, what="x", timeout=timeout)
+        _wait(lambda client: reads.append(1), {"x"}, timeout=timeout)
     assert reads == []
 
 
 def test_on_progress_must_be_callable() -> None:
     with pytest.raises(ConfigurationError, match="on_progress"):
-        wait_until_final(lambda: {}, lambda obj: "x", {"x"}, what="x", timeout=1, on_progress="print")  # type: ignore[arg-type]
+        _wait(lambda client: {}, {"x"}, timeout=1, on_progress="print")
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({}, "the answer has no 'status'"),
+        ({"status": None}, "the answer has 'status' of type null, not string"),
+        ([], "the answer is of type array, not an object with 'status'"),
+    ],
+)
+def test_an_answer_without_a_readable_status_is_an_unexpected_response(answer: Any, problem: str) -> None:
+    with pytest.raises(UnexpectedResponseError, match=f"x.get answered, but {problem}"):
+        _wait(lambda client: answer, {"done"}, timeout=5)
 
 
 _CTRL_C_CHILD = """
@@ -129,8 +155,8 @@ with LocalEthosServer(goal_step_delay=60, goal_poll_interval=60, work_step_delay
     else:
         from ethos_sdk._waiting import wait_until_final
         run = client.batch.start('{"id": "t1", "prompt": "never ends"}')["run"]
-        wait = lambda: wait_until_final(lambda: client.batch.get(run["id"]), lambda r: r["run"]["status"],
-                                        {"completed"}, what="run", timeout=None, first_pause=30)
+        wait = lambda: wait_until_final(client, lambda c: c.batch.get(run["id"]), ("run", "status"), {"completed"},
+                                        procedure="batch.get", what="run", timeout=None, min_interval=30)
     print("waiting", flush=True)
     try:
         wait()
@@ -193,7 +219,8 @@ def test_goal_wait_returns_the_ended_goal_and_reports_each_change(cookie: EthosC
     assert detail == cookie.goals.get(goal["id"]) and seen[-1] == detail
     _changes(seen)
     statuses = [d["goal"]["status"] for d in seen]
-    assert statuses[0] == "running" and "judging" in statuses and statuses[-1] == "completed"
+    # Reads are 0.5 s apart at least: this goal's steps (20 ms each) are seen together.
+    assert statuses[0] == "running" and statuses[-1] == "completed"
     # each new event of the goal was a change the callback heard about, in order
     assert [len(d["events"]) for d in seen] == sorted(len(d["events"]) for d in seen)
 
@@ -311,3 +338,116 @@ def test_tasks_of_a_session_are_listed_by_its_key(server: LocalEthosServer, cook
     task_id = server.start_task("background job", session_id=session_id)
     assert [t["id"] for t in cookie.tasks.list(root_session_key=key)] == [task_id]
     assert cookie.tasks.list() == []  # the server lists nothing without a root session key
+
+
+# ------------------------------------------------- one deadline, paced reads
+
+
+WAITS: Dict[str, Callable[[EthosClient, float], Any]] = {
+    "goals": lambda client, timeout: client.goals.wait("g_0000000000000001", timeout=timeout),
+    "batch": lambda client, timeout: client.batch.wait("run-1", timeout=timeout),
+    "eval": lambda client, timeout: client.eval.wait("run-1", timeout=timeout),
+    "tasks": lambda client, timeout: client.tasks.wait("task-1", timeout=timeout),
+}
+RUNNING: Dict[str, Any] = {
+    "goals": {"goal": {"id": "g_0000000000000001", "status": "running"}, "events": [], "attempts": []},
+    "batch": {"run": {"id": "run-1", "status": "running"}},
+    "eval": {"run": {"id": "run-1", "status": "running"}},
+    "tasks": {"id": "task-1", "status": "running"},
+}
+
+
+def _answer(conn: socket.socket, payload: Any, status: str = "200 OK", extra: Tuple[Tuple[str, str], ...] = ()) -> None:
+    conn.sendall(response_bytes(status, json.dumps({"json": payload}).encode(), extra=extra))
+
+
+def _twenty_second_reads(conn: socket.socket, request: Request, server: RawServer) -> None:
+    if not server.stopping.wait(20):  # released when the test ends
+        _answer(conn, RUNNING["batch"])
+
+
+def _rate_limited(conn: socket.socket, request: Request, server: RawServer) -> None:
+    body = b'{"ok":false,"code":"TOO_MANY_REQUESTS","error":"Slow down","action":"Wait 30 s"}'
+    conn.sendall(response_bytes("429 Too Many Requests", body, extra=(("Retry-After", "30"),)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "behaviour", "failure"),
+    [
+        ("goals", _twenty_second_reads, "did not finish within the time left"),
+        ("batch", _twenty_second_reads, "did not finish within the time left"),
+        ("eval", _rate_limited, "429"),
+        ("tasks", _rate_limited, "429"),
+    ],
+)
+def test_a_wait_ends_at_its_timeout_whatever_its_reads_do(kind: str, behaviour: Any, failure: str) -> None:
+    with RawServer(behaviour) as server:
+        client = EthosClient(server.url, api_key=FAKE_KEY, timeout=60)
+        started = time.monotonic()
+        with pytest.raises(WaitTimeoutError) as timed_out:
+            WAITS[kind](client, 2)
+        took = time.monotonic() - started
+    what = "every read taking 20 s" if behaviour is _twenty_second_reads else "429 with Retry-After: 30"
+    report(f"{kind}.wait(timeout=2) against {what}: WaitTimeoutError after {took:.2f} s")
+    assert took < 3.0, f"{took:.2f} s"
+    error = timed_out.value
+    assert error.last_status is None and "no read of its status succeeded after 2 s" in str(error)
+    assert failure in str(error)  # the last failure is named
+
+
+def test_a_burst_of_failures_is_waited_through() -> None:
+    answers = iter(["503", "reset", "done"])
+
+    def flaky(conn: socket.socket, request: Request, server: RawServer) -> None:
+        answer = next(answers, "done")
+        if answer == "503":
+            conn.sendall(response_bytes("503 Service Unavailable", b"upstream restarting", content_type="text/plain"))
+        elif answer == "reset":
+            reset(conn)
+        else:
+            _answer(conn, {"id": "task-1", "status": "done", "summary": "ok"})
+
+    with RawServer(flaky) as server:
+        client = EthosClient(server.url, api_key=FAKE_KEY, timeout=10, max_retries=0)
+        task = client.tasks.wait("task-1", timeout=30)
+        arrivals = [r for r in server.requests if r.path == "/rpc/tasks/get"]
+    assert task["status"] == "done" and len(arrivals) == 3
+
+
+def test_a_chatty_goal_stream_does_not_make_more_than_two_reads_a_second() -> None:
+    reads: List[float] = []
+    first: List[float] = []
+
+    def goal(conn: socket.socket, request: Request, server: RawServer) -> None:
+        if request.method == "GET":  # the goal's event stream: an event every 2 ms, for as long as it is read
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+            seq = 0
+            while not server.stopping.is_set():
+                seq += 1
+                data = json.dumps({"id": seq, "goalId": "g_0000000000000001", "seq": seq, "eventType": "usage",
+                                   "payload": {}, "createdAt": "2026-01-01T00:00:00Z"})
+                frame = f"data: {data}\nid: {seq}\n\n".encode()
+                try:
+                    conn.sendall(b"%x\r\n%s\r\n" % (len(frame), frame))
+                except OSError:
+                    return
+                time.sleep(0.002)
+            return
+        now = time.monotonic()
+        reads.append(now)
+        first[:] = first or [now]
+        # Every read differs (one more event); the goal ends after 2.5 s.
+        detail = {**RUNNING["goals"], "events": [{"seq": n} for n in range(len(reads))]}
+        if now - first[0] >= 2.5:
+            detail["goal"] = {**detail["goal"], "status": "completed"}
+        _answer(conn, detail)
+
+    with RawServer(goal) as server:
+        client = EthosClient(server.url, cookie="c" * 64, timeout=10)
+        detail = client.goals.wait("g_0000000000000001", timeout=20)
+    assert detail["goal"]["status"] == "completed"
+    rate = (len(reads) - 1) / (reads[-1] - reads[0])
+    report(f"goals.wait with a goal stream of 500 events/s and a goal changing on every read: {rate:.2f} reads/s")
+    gaps = [b - a for a, b in zip(reads, reads[1:])]
+    assert min(gaps) >= 0.4, gaps  # 0.5 s apart, less what a connection's set-up may shift
+    assert rate <= 2.1

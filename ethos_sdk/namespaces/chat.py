@@ -476,8 +476,14 @@ class Chat(Namespace):
 
         When no turn runs, it is the last turn the buffer holds, already
         ended: iterating gives its events and ``result()`` returns at once.
-        Following starts by reading the buffer until it falls silent (about
-        a quarter of a second) to find the last ``run_start`` in it.
+        Which turn is the last is never guessed from a silence in the
+        server's replay (a proxy holding it back looks the same): the first
+        live event of the session bounds the replay, and when none comes
+        the saved conversation (one ``sessions.get``) must end with the
+        turn read. Where neither can tell, it raises
+        :class:`~ethos_sdk.StreamError` after ten seconds (or the
+        ``timeout`` error) instead of joining a turn that may be older (see
+        "Joining a turn that is already running" in the streaming guide).
 
         A joined turn is yours as a streamed one is: leaving it early (Ctrl-C,
         an exception, ``break`` out of the ``with`` block, ``timeout``) stops
@@ -499,8 +505,11 @@ class Chat(Namespace):
                 drops them five minutes after the last subscriber left, and at
                 a restart); ``client.sessions.get(session_id)`` has the saved
                 conversation.
-            StreamError: while iterating, as for :meth:`stream` (the server
-                restarted and lost the turn).
+            StreamError: the end of the server's replay could not be told
+                within ten seconds (nothing was joined); while iterating, as
+                for :meth:`stream` (the server restarted and lost the turn).
+            APITimeoutError: ``timeout`` passed, while finding the turn or
+                following it (the turn running on the session is stopped).
         """
         options = TurnOptions(
             on_event=on_event, timeout=timeout, on_approval=on_approval, on_question=on_question, detach=detach,

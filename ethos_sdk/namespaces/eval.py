@@ -133,7 +133,8 @@ class Eval(Namespace):
         Returns once ``result["run"]["status"]`` is final: ``"completed"`` or
         ``"failed"`` (then ``errorMessage`` says why). The server has no event
         stream for evaluation runs, so the run is read again and again: often at
-        first and after each change, then less often (every 5 s at most)::
+        first and after each change (1 s apart at least), then less often (every
+        5 s at most)::
 
             run = client.eval.start(tasks_jsonl, expected_jsonl)["run"]
             result = client.eval.wait(
@@ -144,13 +145,17 @@ class Eval(Namespace):
 
         Args:
             run_id: the run, as :meth:`start` returned it.
-            timeout: seconds to wait in all; ``None`` (default): as long as it takes.
+            timeout: seconds to wait in all, reads included: each read gets
+                what is left, and a read that fails in a way that may pass
+                (429, 5xx, a dropped connection) is tried again until then.
+                ``None`` (default): as long as it takes.
             on_progress: called with the run each time it changed since the
                 last read (its status, counts or score), and once with the
                 first read. Changes between two reads are seen together.
 
         Raises:
-            WaitTimeoutError: ``timeout`` passed first; ``last_status`` says
+            WaitTimeoutError: ``timeout`` passed first (the message names the
+                last read's failure, if it failed); ``last_status`` says
                 where the run was (it goes on on the server).
             BadRequestError: there is no such run (the server says so with a 400).
 
@@ -159,10 +164,13 @@ class Eval(Namespace):
         from .._waiting import wait_until_final
 
         return wait_until_final(
-            lambda: self.get(run_id),
-            lambda result: result["run"]["status"],
+            self._client,
+            lambda client: client.eval.get(run_id),
+            ("run", "status"),
             self.FINAL_STATUSES,
+            procedure="eval.get",
             what=f"eval run {run_id}",
             timeout=timeout,
             on_progress=on_progress,
+            min_interval=1.0,
         )

@@ -290,19 +290,24 @@ class Goals(Namespace):
             print(detail["goal"]["outputMd"])
 
         While the goal runs, its event stream (:meth:`events`) says when
-        something happened, so each change is read at once; the goal is also
-        read every few seconds in case the stream is slow or lost.
+        something happened, so each change is read soon (two reads are 0.5 s
+        apart at least, however busy the stream); the goal is also read every
+        few seconds in case the stream is slow or lost.
 
         Args:
             goal_id: the goal (``g_...``).
-            timeout: seconds to wait in all; ``None`` (default): as long as it takes.
+            timeout: seconds to wait in all, reads included: each read gets
+                what is left, and a read that fails in a way that may pass
+                (429, 5xx, a dropped connection) is tried again until then.
+                ``None`` (default): as long as it takes.
             on_progress: called with the goal (a ``GoalDetail``) each time it
                 changed since the last read -- its status, a new event or
                 attempt -- and once with the first read. Changes between two
                 reads are seen together.
 
         Raises:
-            WaitTimeoutError: ``timeout`` passed first; ``last_status`` says
+            WaitTimeoutError: ``timeout`` passed first (the message names the
+                last read's failure, if it failed); ``last_status`` says
                 where the goal was (it goes on on the server).
             NotFoundError: there is no such goal.
             PermissionDeniedError: with an API key (goals are cookie only).
@@ -310,16 +315,20 @@ class Goals(Namespace):
         ``goals.get`` and ``GET /sse/goals/<id>`` · experimental · cookie authentication only (API keys get 403).
         """
         from .._waiting import StreamWakeUp, wait_until_final
+        from .._wire_checks import INTEGER, LIST, answer_field
 
         def follow(detail: GoalDetail) -> StreamWakeUp:
-            seqs = [event["seq"] for event in detail["events"]]
+            events = answer_field(detail, ("events",), LIST, "goals.get")
+            seqs = [answer_field(event, ("seq",), INTEGER, "goals.get", root="an event") for event in events]
             since = max(seqs) if seqs else None
             return StreamWakeUp(lambda: self.events(goal_id, since=since), f"goal {goal_id}")
 
         return wait_until_final(
-            lambda: self.get(goal_id),
-            lambda detail: detail["goal"]["status"],
+            self._client,
+            lambda client: client.goals.get(goal_id),
+            ("goal", "status"),
             self.WAIT_STATUSES,
+            procedure="goals.get",
             what=f"goal {goal_id}",
             timeout=timeout,
             on_progress=on_progress,

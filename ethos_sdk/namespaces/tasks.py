@@ -8,6 +8,7 @@ from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
 
 if TYPE_CHECKING:
+    from .._client import EthosClient
     from ..types.tasks import CancelResult, Task, TaskDetail
 
 __all__ = ["Tasks"]
@@ -110,7 +111,8 @@ class Tasks(Namespace):
         why for all but ``"done"``. A ``"blocked"`` task waits for a person's
         answer: the wait goes on (``on_progress`` shows it). The server has no
         event stream for tasks, so the task is read again and again: often at
-        first and after each change, then every 5 s at most::
+        first and after each change (0.5 s apart at least), then every 5 s at
+        most::
 
             task = client.tasks.wait(task_id, timeout=900,
                                      on_progress=lambda t: print(t["status"]))
@@ -118,13 +120,17 @@ class Tasks(Namespace):
 
         Args:
             task_id: the task.
-            timeout: seconds to wait in all; ``None`` (default): as long as it takes.
+            timeout: seconds to wait in all, reads included: each read gets
+                what is left, and a read that fails in a way that may pass
+                (429, 5xx, a dropped connection) is tried again until then.
+                ``None`` (default): as long as it takes.
             on_progress: called with the task each time it changed since the
                 last read (its status, a new event, its spending...), and once
                 with the first read. Changes between two reads are seen together.
 
         Raises:
-            WaitTimeoutError: ``timeout`` passed first; ``last_status`` says
+            WaitTimeoutError: ``timeout`` passed first (the message names the
+                last read's failure, if it failed); ``last_status`` says
                 where the task was (it goes on on the server).
             NotFoundError: there is no such task.
 
@@ -133,8 +139,8 @@ class Tasks(Namespace):
         from .._waiting import wait_until_final
         from ..errors import NotFoundError
 
-        def read() -> TaskDetail:
-            task = self.get(task_id)
+        def read(client: EthosClient) -> TaskDetail:
+            task = client.tasks.get(task_id)
             if task is None:
                 raise NotFoundError(
                     f"there is no task {task_id!r}",
@@ -144,9 +150,11 @@ class Tasks(Namespace):
             return task
 
         return wait_until_final(
+            self._client,
             read,
-            lambda task: task["status"],
+            ("status",),
             self.FINAL_STATUSES,
+            procedure="tasks.get",
             what=f"task {task_id}",
             timeout=timeout,
             on_progress=on_progress,
