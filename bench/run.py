@@ -616,6 +616,122 @@ def bench_memory(quick: bool) -> None:
     )
 
 
+# -- 8. many turns at once -------------------------------------------------------------
+
+
+@contextmanager
+def local_server_process() -> Iterator[Tuple[str, str]]:
+    """``python -m ethos_sdk.testing`` (the scripted agent) in a child process; yields (base URL, API key)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ethos_sdk.testing", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    try:
+        assert proc.stdout is not None
+        base_url = api_key = ""
+        while not (base_url and api_key):
+            line = proc.stdout.readline()
+            if not line:
+                raise RuntimeError("the local server did not start")
+            if " server on " in line:
+                base_url = line.rsplit(" ", 1)[1].strip()
+            elif "API key" in line:
+                api_key = line.rsplit(" ", 1)[1].strip()
+        yield base_url, api_key
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def bench_ask_many(quick: bool) -> None:
+    import gc
+    import tracemalloc
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ethos_sdk import EthosClient
+
+    turns = 40 if quick else 200
+    at_once = 16
+    rounds = 1 if quick else 7
+    print(f"many turns: chat.ask_many vs a ThreadPoolExecutor around chat.ask ({turns} turns, {at_once} at once)",
+          flush=True)
+    with local_server_process() as (base_url, api_key):
+        client = EthosClient(base_url, api_key=api_key, origin=base_url, timeout=60)
+        prompts = [f"ticket {i}: the export button does nothing" for i in range(turns)]
+
+        def sdk() -> Any:
+            results = client.chat.ask_many(prompts, max_concurrency=at_once)
+            assert len(results) == turns
+            return results
+
+        def by_hand() -> Any:
+            with ThreadPoolExecutor(at_once) as pool:
+                replies = list(pool.map(lambda text: client.chat.ask(text), prompts))
+            assert len(replies) == turns
+            return replies
+
+        sdk()  # warm up: connections, imports
+        by_hand()
+        wall: Dict[str, List[float]] = {"sdk": [], "base": []}
+        cpu: Dict[str, List[float]] = {"sdk": [], "base": []}
+        for r in range(rounds):
+            order = [("sdk", sdk), ("base", by_hand)]
+            if r % 2:
+                order.reverse()
+            for side, run in order:
+                c, t = time.process_time(), time.perf_counter()
+                run()
+                wall[side].append(time.perf_counter() - t)
+                cpu[side].append(time.process_time() - c)
+        in_flight: Dict[str, List[float]] = {"sdk": [], "base": []}
+        for _ in range(1 if quick else 3):
+            for side, run in (("sdk", sdk), ("base", by_hand)):
+                gc.collect()
+                tracemalloc.start()
+                before = tracemalloc.get_traced_memory()[0]
+                kept = run()
+                peak = tracemalloc.get_traced_memory()[1]
+                gc.collect()
+                held = tracemalloc.get_traced_memory()[0] - before  # the results themselves, which stay
+                tracemalloc.stop()
+                in_flight[side].append((peak - before - held) / at_once)
+                del kept
+        memory = {side: statistics.median(values) for side, values in in_flight.items()}
+        client.close()
+    rate = {side: turns / statistics.median(times) for side, times in wall.items()}
+    per_turn = {side: statistics.median(times) / turns for side, times in cpu.items()}
+    # Each round's two runs follow each other: their ratio is the least disturbed by a busy machine.
+    ratio = statistics.median(base / sdk_time for base, sdk_time in zip(wall["base"], wall["sdk"]))
+    record(
+        "ask_many throughput",
+        f"{ratio:.3f}x ({rate['sdk']:.0f} vs {rate['base']:.0f} turns/s, medians)",
+        ">= 1.0x",
+        ratio >= 1.0,
+        f"{turns} turns, {at_once} at once, in {rounds} rounds of one run each, alternated; the figure is the "
+        "median of the rounds' ratios. Against the local test server (python -m ethos_sdk.testing, scripted "
+        "agent) in another process; the baseline is ThreadPoolExecutor(16).map(client.chat.ask, ...) with the "
+        "same client",
+    )
+    record(
+        "ask_many client CPU per turn",
+        f"{per_turn['sdk'] * 1000:.2f} ms vs {per_turn['base'] * 1000:.2f} ms "
+        f"({per_turn['sdk'] / per_turn['base']:.2f}x)",
+        "report only",
+        None,
+        "time.process_time() of this process (the server runs in another one) over a run, per turn",
+    )
+    record(
+        "ask_many memory per turn in flight",
+        f"{memory['sdk'] / 1024:.0f} KiB vs {memory['base'] / 1024:.0f} KiB "
+        f"({memory['sdk'] / memory['base']:.2f}x)",
+        "report only",
+        None,
+        f"tracemalloc: the peak of a run above its start, less what its results hold once it is over, "
+        f"divided by the {at_once} turns in flight; median of {len(in_flight['sdk'])} runs each",
+    )
+
+
 # -- main --------------------------------------------------------------------------------
 
 BENCHES: Dict[str, Callable[[bool], None]] = {
@@ -627,6 +743,7 @@ BENCHES: Dict[str, Callable[[bool], None]] = {
     "stream_throughput": bench_throughput,
     "cold_start": bench_cold_start,
     "memory": bench_memory,
+    "ask_many": bench_ask_many,
 }
 
 

@@ -53,6 +53,9 @@ if TYPE_CHECKING:
     from .stream import EventStream
     from ._files import File
     from ._surfaces import Download
+    from ._config import ClientConfig
+    from ._many import TurnResults
+    from ._inflight import interrupt_on_sigterm
     from .surface_streams import GoalEventStream, SystemEventStream
 
 __all__ = [
@@ -63,6 +66,7 @@ __all__ = [
     "Download",
     "File",
     "TurnResult",
+    "TurnResults",
     "TurnStream",
     "TurnUsage",
     "ToolCall",
@@ -70,6 +74,8 @@ __all__ = [
     "Question",
     "ApprovalDecision",
     "QuestionAnswer",
+    "ClientConfig",
+    "interrupt_on_sigterm",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
@@ -141,6 +147,18 @@ def __getattr__(name: str) -> Any:
         from ._files import File
 
         return File
+    if name == "ClientConfig":
+        from ._config import ClientConfig
+
+        return ClientConfig
+    if name == "TurnResults":
+        from ._many import TurnResults
+
+        return TurnResults
+    if name == "interrupt_on_sigterm":
+        from ._inflight import interrupt_on_sigterm
+
+        return interrupt_on_sigterm
     if name == "Download":
         from ._surfaces import Download
 

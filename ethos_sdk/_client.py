@@ -22,11 +22,14 @@ from ._auth import (
 from ._ids import new_client_suffix
 from ._limits import DEFAULT_MAX_EVENT_BYTES, check_max_event_bytes
 from ._safety import check_address, check_cookie_value, check_headers, check_origin, cookie_token, quoted
-from ._transport import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, Transport
+from ._transport import (
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Credentials, CredentialSource, Transport,
+)
 from ._types import NOT_GIVEN, NotGiven, Timeout, check_timeout
 from .errors import AuthenticationError, ConfigurationError, redact
 
 if TYPE_CHECKING:
+    from ._config import ClientConfig
     from .middleware import Middleware
     from .stream import EventStream
     from .surface_streams import SystemEventStream
@@ -255,7 +258,7 @@ class EthosClient:
         self.max_event_bytes: int = check_max_event_bytes(max_event_bytes)
         """The largest frame (one event) the client's event streams accept, in bytes."""
 
-        credentials = self._find_credentials(base, api_key, cookie)
+        credentials, source = self._find_credentials(base, api_key, cookie)
         address = urlsplit(base)
         if credentials.mode == "bearer" and address.scheme.lower() == "http" and not is_loopback(base):
             host = address.netloc.lower()  # one warning per server, however its URL is spelled
@@ -283,6 +286,35 @@ class EthosClient:
             max_response_bytes=max_response_bytes,
             middleware=chain,
         )
+        self._transport.credential_source = source
+
+    def to_config(self, *, include_credentials: bool = False) -> ClientConfig:
+        """This client's settings as a :class:`~ethos_sdk.ClientConfig`: picklable, to make the same client elsewhere.
+
+        A client cannot be pickled (it holds open connections and a secret);
+        its settings can. Send the config to a worker process, a cluster or a
+        job queue, and call :meth:`ClientConfig.connect <ethos_sdk.ClientConfig.connect>`
+        there::
+
+            config = client.to_config()
+            ...                            # in the worker:
+            worker_client = config.connect()
+
+        It holds the base URL, ``origin``, timeouts, ``deadline``,
+        ``max_retries``, the limits, the extra headers, and **where the
+        credential came from** -- ``ETHOS_API_KEY``, the web-token file, an
+        argument or :meth:`login` -- but **not the credential itself**:
+        ``connect()`` reads it again where it runs (the variable or the file
+        must be there). ``include_credentials=True`` puts the secret in the
+        config (its repr shows ``'***'``): then whoever can read the pickled
+        config can use the key, so send it only where you would send the key.
+        A ``session`` passed to this client and its ``middleware`` do not
+        travel (give ``connect(middleware=...)`` its own), and each connected
+        client gets its own ``client_id``.
+        """
+        from ._config import ClientConfig
+
+        return ClientConfig._of(self, include_credentials)
 
     def with_options(
         self,
@@ -335,22 +367,24 @@ class EthosClient:
         return derived
 
     @staticmethod
-    def _find_credentials(base: str, api_key: str | None, cookie: str | None) -> Credentials:
+    def _find_credentials(base: str, api_key: str | None, cookie: str | None) -> tuple[Credentials, CredentialSource]:
+        """The credentials, and where they came from (:meth:`to_config` records it, to read them there again)."""
         if api_key is not None:
-            return Credentials("bearer", check_api_key(api_key))
+            return Credentials("bearer", check_api_key(api_key)), ("argument", None)
         if cookie is not None:
             given = cookie_token(cookie)
             if not given:
                 raise ConfigurationError("cookie is empty")
-            return Credentials("cookie", check_cookie_value(given))
+            return Credentials("cookie", check_cookie_value(given)), ("argument", None)
         env_key = os.environ.get("ETHOS_API_KEY")
         if env_key:
-            return Credentials("bearer", check_api_key(env_key))
+            return Credentials("bearer", check_api_key(env_key)), ("ETHOS_API_KEY", None)
         token_path = token_file_path()
         if is_loopback(base):
             token = read_token_file(token_path)
             if token:
-                return Credentials("cookie", check_cookie_value(token, f"the web token in {token_path}"))
+                found = Credentials("cookie", check_cookie_value(token, f"the web token in {token_path}"))
+                return found, ("web-token file", str(token_path))
         raise ConfigurationError(
             f"no credential for {base}. Give one of:\n"
             "  - api_key='sk-ethos-...' (or set ETHOS_API_KEY); add origin=... if the key is "
@@ -435,6 +469,7 @@ class EthosClient:
             )
         check_cookie_value(cookie, "the ethos_auth cookie the server set")
         self._transport.set_credentials(Credentials("cookie", cookie))
+        self._transport.credential_source = ("login", None)
 
     # -- calls -------------------------------------------------------------------
 
@@ -554,13 +589,31 @@ class EthosClient:
     # -- lifetime --------------------------------------------------------------
 
     def close(self) -> None:
-        """Free the connections (a ``session`` passed in by you is left open).
+        """Stop the turns still in flight, then free the connections (a ``session`` passed in by you is left open).
+
+        Every turn this client started and that is still running -- in any
+        thread, through ``chat.ask``, ``chat.stream``, ``chat.follow`` or
+        ``chat.ask_many``, through clients made by :meth:`with_options` too --
+        is stopped on the server first, as leaving its ``with`` block would
+        stop it: its pending approval denied, then ``chat.abort``, all at once,
+        within about two seconds; the log (logger ``ethos_sdk``, INFO) says how
+        many. The thread that followed such a turn gets
+        :class:`~ethos_sdk.ClientClosedError`. Turns started with
+        ``detach=True`` are left running. Leaving ``with EthosClient(...)``
+        does the same, whatever made you leave it.
 
         From then on every call, :meth:`events` and the chat helpers raise
         :class:`~ethos_sdk.ClientClosedError`. Closing a client made by
-        :meth:`with_options` leaves the pool it shares open.
+        :meth:`with_options` stops only the turns started through it, and
+        leaves the pool it shares open.
         """
-        self._transport.close()
+        transport = self._transport
+        if not transport.closed and not transport.pool.closed:
+            transport.pool.stop_turns(
+                "its client was closed (close(), or the end of its with block)",
+                None if transport.owns_pool else transport,
+            )
+        transport.close()
 
     def __enter__(self) -> EthosClient:
         return self

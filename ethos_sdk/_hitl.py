@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from typing_extensions import Literal, TypeAlias
 
@@ -69,7 +69,46 @@ def _no_pending(error: BaseException) -> bool:
     )
 
 
-class ApprovalRequest:
+class _Unbound:
+    """The client of a request that was pickled: it sends nothing, and says how to answer from here."""
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    def __getattr__(self, name: str) -> Any:
+        raise ConfigurationError(
+            "this request was raised in another process (it was pickled) and has no client in this one: "
+            f"{self.how}"
+        )
+
+
+class _Portable:
+    """Pickles without its client, so a pause raised in a worker process reaches the parent with its ids.
+
+    In the process that unpickles it, answering it raises a
+    :class:`~ethos_sdk.ConfigurationError` naming the call to make with a
+    client of that process (``_how_to_answer``).
+    """
+
+    _how_to_answer = ""
+    _client: Any
+    _lock: threading.Lock
+    _listeners: List[Any]
+
+    def __getstate__(self) -> Dict[str, Any]:
+        state = dict(self.__dict__)
+        for live in ("_client", "_lock", "_listeners"):
+            state.pop(live, None)
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._client = _Unbound(self._how_to_answer.format(self=self))
+        self._lock = threading.Lock()
+        self._listeners = []
+
+
+class ApprovalRequest(_Portable):
     """A tool call of a turn, parked on the server until someone allows or denies it.
 
     Built from a ``tool.approval_required`` event. Answer it once, with
@@ -87,7 +126,16 @@ class ApprovalRequest:
         reason: why the server asks, e.g. ``"destructive SQL DDL (DROP)"``.
         decision: ``"allow"``, ``"deny"`` or ``None`` while unanswered.
         event: the ``tool.approval_required`` event itself.
+
+    It pickles (a pause raised in a worker process reaches the parent) without
+    its client: there, answer it with ``client.tools.approve(request.approval_id,
+    client.client_id, "once")`` or ``client.tools.deny(...)``.
     """
+
+    _how_to_answer = (
+        "answer it with a client of this process: client.tools.approve({self.approval_id!r}, client.client_id, 'once') "
+        "or client.tools.deny({self.approval_id!r}, client.client_id, reason=...)"
+    )
 
     def __init__(self, client: EthosClient, event: Mapping[str, Any]) -> None:
         request = event.get("request")
@@ -263,7 +311,7 @@ class ApprovalRequest:
         )
 
 
-class Question:
+class Question(_Portable):
     """A question the agent asked the user (the ``clarify`` tool), waiting for an answer.
 
     Built from a ``clarify.request`` event. Answer it with :meth:`answer` (or
@@ -281,7 +329,16 @@ class Question:
         session_id: the session of the turn.
         answer_text: the answer this client sent, if any.
         event: the ``clarify.request`` event itself.
+
+    It pickles without its client, as :class:`ApprovalRequest` does: in
+    another process, answer it with ``client.clarify.respond(question.request_id,
+    text, "user")`` (web cookie only).
     """
+
+    _how_to_answer = (
+        "answer it with a client of this process that uses the web cookie: "
+        "client.clarify.respond({self.request_id!r}, 'your answer', 'user')"
+    )
 
     def __init__(self, client: EthosClient, event: Mapping[str, Any], session_id: str = "") -> None:
         self._client = client

@@ -14,9 +14,10 @@ import os
 import random
 import socket
 import sys
+import threading
 import time
 from datetime import timedelta as _timedelta
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
@@ -68,6 +69,11 @@ MAX_RETRY_AFTER = 60.0
 _BACKOFF_BASE = 0.5
 _BACKOFF_CAP = 8.0
 _ERROR_TEXT_LIMIT = 64 * 1024
+
+
+CredentialSource = Tuple[str, Optional[str]]
+"""Where a client's credential came from: ``("argument", None)``, ``("ETHOS_API_KEY", None)``,
+``("web-token file", <its path>)`` or ``("login", None)``."""
 
 
 class Credentials:
@@ -484,19 +490,36 @@ class Pool:
     A pool is shared by a client and every client derived from it with
     :meth:`~ethos_sdk.EthosClient.with_options`; it belongs to the client that
     made it, and closes with that client.
+
+    **Fork.** A process made with ``fork`` (``os.fork``, ``multiprocessing``'s
+    default on Linux) inherits the pool's open connections, which are the
+    parent's: two processes reading one socket get each other's answers. So
+    the first use of the pool in a child process (a request, or :meth:`close`)
+    gives the child connections of its own, and the inherited ones are never
+    used, nor shut down, there: with the SDK's own session, a new session;
+    with a session passed in, each ``HTTPAdapter`` mounted on it gets a new
+    connection pool in the child's copy of it, as unpickling an adapter does
+    (the parent's session is not touched). The turns in flight are the
+    parent's, too: the child's registry of them starts empty.
     """
 
-    __slots__ = ("session", "owned", "closed", "adapter", "proxies", "verify", "cert", "answered")
+    __slots__ = (
+        "session", "owned", "closed", "adapter", "proxies", "verify", "cert", "answered",
+        "pid", "size", "_base_url", "_in_flight",
+    )
 
     def __init__(self, base_url: str, session: requests.Session | None, max_connections: int) -> None:
         self.owned = session is None
+        self._base_url = base_url
+        self.pid = os.getpid()
+        """The process whose connections the pool holds (see "Fork" above)."""
+        self._in_flight: Any = None  # the turns in flight (ethos_sdk._inflight), made by the first turn
         if session is None:
-            from ._http import Adapter
-
-            session = requests.Session()
-            adapter = Adapter(pool_maxsize=max_connections)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
+            session = _own_session(max_connections)
+            self.size = max_connections
+        else:
+            # requests' HTTPAdapter keeps this many connections per host (10 unless told otherwise).
+            self.size = int(getattr(session.get_adapter(base_url), "_pool_maxsize", 10))
         if self.owned:
             settings = _environment_settings(session, base_url)
             session.trust_env = False  # nothing reads the environment or ~/.netrc again
@@ -514,6 +537,8 @@ class Pool:
         self, request: requests.PreparedRequest, *, stream: bool, timeout: Timeout
     ) -> requests.Response:
         """Send one prepared request through the adapter; redirects are never followed."""
+        if self.pid != os.getpid():
+            self._after_fork()
         started = time.monotonic()
         response = self.adapter.send(
             request, stream=stream, timeout=timeout,
@@ -523,9 +548,79 @@ class Pool:
         return response
 
     def close(self) -> None:
+        if self.pid != os.getpid():
+            self._after_fork()  # a child closes its own connections, never the parent's
         self.closed = True
         if self.owned:
             self.session.close()
+
+    def in_flight(self) -> Any:
+        """The registry of the turns running through this pool (:class:`ethos_sdk._inflight.TurnsInFlight`)."""
+        if self.pid != os.getpid():
+            self._after_fork()
+        if self._in_flight is None:
+            from ._inflight import TurnsInFlight
+
+            with _MAKING_REGISTRY:  # two threads starting their first turns make one registry, not two
+                if self._in_flight is None:
+                    self._in_flight = TurnsInFlight()
+        return self._in_flight
+
+    def stop_turns(self, why: str, owner: Transport | None = None) -> int:
+        """Stop the turns in flight on this pool (of ``owner`` only, when given); 0 when no turn ran through it.
+
+        See :meth:`ethos_sdk._inflight.TurnsInFlight.stop`.
+        """
+        if self.pid != os.getpid():
+            self._after_fork()
+        if self._in_flight is None:
+            return 0
+        stopped: int = self._in_flight.stop(why, owner)
+        return stopped
+
+    def _after_fork(self) -> None:
+        """In a child process: connections of its own; the parent's are left as they are.
+
+        The inherited connection objects are dropped, not closed: closing the
+        child's copy of a socket leaves the parent's connection open (only a
+        shutdown would end it), and their locks may have been held by a
+        thread of the parent at the moment of the fork.
+        """
+        self.pid = os.getpid()
+        self._in_flight = None
+        if self.owned:
+            self.session = _own_session(self.size)
+            self.session.trust_env = False
+            self.adapter = self.session.get_adapter(self._base_url)
+            return
+        for adapter in self.session.adapters.values():
+            if isinstance(adapter, requests.adapters.HTTPAdapter):
+                # What HTTPAdapter.__setstate__ does when an adapter is unpickled: its settings, fresh pools.
+                connections: int = getattr(adapter, "_pool_connections")
+                maxsize: int = getattr(adapter, "_pool_maxsize")
+                adapter.init_poolmanager(connections, maxsize, block=getattr(adapter, "_pool_block"))
+                adapter.proxy_manager = {}
+            else:
+                log.warning(
+                    "after fork: the %s adapter of the session passed to EthosClient is not an HTTPAdapter, "
+                    "so the SDK cannot give it connections of this process's own; it may share the parent's. "
+                    "Make a new client in the child process (client.to_config().connect())",
+                    type(adapter).__name__,
+                )
+
+
+_MAKING_REGISTRY = threading.Lock()
+
+
+def _own_session(max_connections: int) -> requests.Session:
+    """A ``requests.Session`` whose adapters skip interim answers and keep ``max_connections`` connections."""
+    from ._http import Adapter
+
+    session = requests.Session()
+    adapter = Adapter(pool_maxsize=max_connections)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 class Transport:
@@ -551,6 +646,8 @@ class Transport:
         self.max_response_bytes = max_response_bytes
         """The largest answer read, decompressed bytes counted (see :class:`ResponseTooLargeError`)."""
         self.credentials = credentials
+        self.credential_source: CredentialSource = ("argument", None)
+        """Where the credential came from (the client sets it; see :meth:`EthosClient.to_config`)."""
         self.origin = origin
         self.timeout = timeout
         self.max_retries = max_retries
@@ -603,6 +700,7 @@ class Transport:
         )
         derived.sleep = self.sleep
         derived.ends_by = self.ends_by
+        derived.credential_source = self.credential_source
         derived.observers = self.observers
         derived.turn = self.turn
         return derived

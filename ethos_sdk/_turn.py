@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import sys
 import threading
 import time
@@ -45,7 +46,8 @@ from ._observe import TurnClock, TurnWatch
 from ._turn_options import EventCallback, TurnOptions
 from ._wire_checks import check_turn_event
 from .errors import (
-    APITimeoutError, ConcurrentReadError, ConfigurationError, StreamError, TurnError, TurnNotFoundError, TurnPaused,
+    APITimeoutError, ClientClosedError, ConcurrentReadError, ConfigurationError, StreamError, TurnError,
+    TurnNotFoundError, TurnPaused,
 )
 from .stream import DEFAULT_CONNECT_TIMEOUT, LIVE, SERVER_BUFFER, EventStream, StreamRestart, _Closing
 from .types.events import DoneEvent, StreamEvent, TURN_END_TYPES
@@ -291,7 +293,14 @@ class TurnStream(_Closing):
             self._leave(_why(exc))
             if self._timed_out:
                 raise self._timeout_error() from exc
+            if self._stopped_by is not None:
+                raise self._stopped_error() from exc
             raise
+        finally:
+            self._send_done.set()
+        if self._stopped_by is not None:  # stopped while the message was on its way: whoever stopped it aborts it
+            self._release()
+            raise self._stopped_error()
         self._events = self._follow(self._stream)
         self._armed = True
 
@@ -301,6 +310,7 @@ class TurnStream(_Closing):
         self = cls.__new__(cls)
         client = self._prepare(client, options.but(session_id=session_id))
         self._joined = True
+        self._send_done.set()  # nothing to send: the turn is known from the start
         try:
             before, reader, seen = find_last_turn(client, session_id, self._left_for_a_step(), self._deadline)
         except APITimeoutError as exc:
@@ -345,6 +355,12 @@ class TurnStream(_Closing):
         with ``extra_headers``.
         """
         timeout = options.checked_timeout()  # a bad value is a ConfigurationError
+        self._owner = client._transport  # whose close() stops this turn (see ethos_sdk._inflight)
+        self._pid = os.getpid()  # the process that follows the turn (a forked child's copy never stops it)
+        self._stopped_by: Optional[str] = None  # why close(), ask_many or a signal stopped it from outside
+        self._missing: Optional[str] = None  # events of the turn lost for good (see _events_missing)
+        self._send_done = threading.Event()  # the message was sent, or sending it failed
+        self._leaving = threading.Lock()  # one thread at a time stops the turn on the server
         # The turn's own client: extra_headers, and its requests (logs, middleware) know their turn.
         client = client.with_options(headers=options.extra_headers)
         client._transport.turn = weakref.ref(self)
@@ -371,6 +387,7 @@ class TurnStream(_Closing):
         self.session_id = options.session_id or ""
         self._watch = TurnWatch(self, client._transport.observers)
         self.timeout = timeout
+        self._owner.pool.in_flight().add(self)  # refused (ClientClosedError) while its client is being closed
         whole = None if isinstance(timeout, tuple) else timeout
         self._deadline = None if whole is None else time.monotonic() + whole
         if whole is not None:
@@ -397,6 +414,7 @@ class TurnStream(_Closing):
             connect_timeout=min(DEFAULT_CONNECT_TIMEOUT, connect_timeout), check_session=False,
         )
         stream._restart_hook = _weakly(self._server_restarted)
+        stream._gap_hook = _weakly(self._events_missing)
         if self._each_wait is not None:
             stream._silence_hook = _weakly(self._silent_too_long)
         self._stream = stream
@@ -418,6 +436,26 @@ class TurnStream(_Closing):
             "what was kept)."
         )
         raise StreamError(self._lost)
+
+    def _events_missing(self, have: int, seq: int) -> None:
+        """Called by the stream when the events between two ids are gone for good: the turn would come back short."""
+        if self._finished:
+            return
+        fate = "it goes on, detached" if self._detached else "the SDK stopped it on the server"
+        self._missing = (
+            f"{seq - have - 1} event(s) of turn {self._name('(being sent)')} on session {self.session_id or '(new)'} "
+            f"are missing (ids {have + 1} to {seq - 1} are no longer in the server's buffer), so its reply, tool "
+            f"calls and usage would be incomplete; {fate}. client.sessions.get({self.session_id!r}) has what "
+            "the server saved of the conversation"
+        )
+        raise StreamError(self._missing)
+
+    def _stopped_error(self) -> ClientClosedError:
+        """What the turn's own thread raises once ``close()``, ``ask_many`` or a signal stopped it."""
+        return ClientClosedError(
+            f"turn {self._name('(being sent)')} on session {self.session_id or '(new)'} was stopped: "
+            f"{self._stopped_by}. The SDK stopped it on the server (a pending approval denied, then chat.abort)"
+        )
 
     def _time_out(self) -> None:
         self._timed_out = True
@@ -703,6 +741,10 @@ class TurnStream(_Closing):
             raise TurnError(end["error"], code=end.get("code"), event=end)
         if end is None and self._lost is not None:
             raise StreamError(self._lost)
+        if end is None and self._missing is not None:
+            raise StreamError(self._missing)
+        if end is None and self._stopped_by is not None:
+            raise self._stopped_error()
         if end is None and self._timed_out:
             raise self._timeout_error()
         if end is None and self._closed_by_caller:
@@ -779,6 +821,8 @@ class TurnStream(_Closing):
         """
         if not self._armed or self._finished or self._closed_by_caller or self._lost is not None or self._timed_out:
             return
+        if self._pid != os.getpid():  # a copy a forked child inherited: the turn is the parent's to stop
+            return
         if sys.is_finalizing():  # the interpreter is going away: no more requests
             return
         what = "its stream was closed; the turn goes on (detached)" if self._detached else (
@@ -802,7 +846,13 @@ class TurnStream(_Closing):
         Not for a detached turn, one that ended or was lost, nor one whose
         ``chat.send`` never answered (there is no known turn to stop). Errors
         are logged, never raised; a second Ctrl-C during it is raised at once.
+        Another thread may stop the turn at the same time (``client.close()``):
+        the second caller waits for the first, and the turn is stopped once.
         """
+        with self._leaving:
+            self._leave_once(self._stopped_by or why)
+
+    def _leave_once(self, why: str) -> None:
         if self._left or self._finished or self._detached or self._lost is not None:
             return
         if not self.turn_id and not self._joined:
@@ -833,6 +883,7 @@ class TurnStream(_Closing):
             self._timer.cancel()
         if self._stream is not None:
             self._stream.close()
+        self._owner.pool.in_flight().discard(self)
         self._watch.end(self, sys.exc_info()[1])  # the exception that made us leave, if any
 
 

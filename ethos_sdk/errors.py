@@ -143,10 +143,27 @@ class EthosError(Exception):
     Its message never holds a secret: anything that looks like an Ethos API
     key, a cookie or a login token, and the credentials of every live client,
     are masked (see :func:`redact`).
+
+    Every one pickles and comes back equal -- its class, message and
+    attributes -- so an error raised in a worker process (``ProcessPoolExecutor``,
+    ``multiprocessing``, a Dask cluster) reaches the parent as itself. Live
+    objects it holds stay behind (see :class:`TurnPaused`).
     """
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*(masked(arg) if isinstance(arg, str) else arg for arg in args))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own pickling calls cls(*args), which fails for the SDK's keyword-only arguments.
+        return (_rebuild_error, (type(self), self.args, self.__dict__.copy()))
+
+
+def _rebuild_error(cls: type[EthosError], args: tuple[Any, ...], state: dict[str, Any]) -> EthosError:
+    """An error as :meth:`EthosError.__reduce__` pickled it, without running its ``__init__`` again."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(EthosError, ValueError):
@@ -349,12 +366,42 @@ class TurnPaused(TurnError):
         except ApprovalRequired as e:
             e.request.approve()          # or e.request.deny("not today")
             reply = e.turn.result()
+
+    When the error crosses to another process (pickled by a process pool or
+    a cluster), ``turn`` stays behind and is ``None`` there, and ``request``
+    keeps its ids, tool, arguments or question but has no client: answer it
+    with a client of the receiving process, then join the turn::
+
+        try:
+            future.result()                              # raised in a worker process
+        except ApprovalRequired as e:
+            client.tools.approve(e.request.approval_id, client.client_id, "once")
+            reply = client.chat.follow(e.session_id).result()
     """
 
     def __init__(self, message: str, *, request: Any, turn: Any) -> None:
         super().__init__(message)
         self.request = request
         self.turn = turn
+
+    @property
+    def session_id(self) -> str:
+        """The session of the paused turn (``client.chat.follow(e.session_id)`` joins it)."""
+        found = getattr(self.request, "session_id", "") or getattr(self.turn, "session_id", "")
+        return str(found or "")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = self.__dict__.copy()
+        args = self.args
+        if state.get("turn") is not None:
+            state["turn"] = None  # a live TurnStream: it stays in the process that followed the turn
+            note = (
+                " [This error was raised in another process: e.turn is None here. Answer e.request with a "
+                f"client of this process, then client.chat.follow({self.session_id!r}) joins the turn.]"
+            )
+            state["message"] = f"{self.message}{note}"
+            args = (state["message"],)
+        return (_rebuild_error, (type(self), args, state))
 
 
 class ApprovalRequired(TurnPaused):
@@ -534,11 +581,10 @@ class APIStatusError(EthosError):
             f"message={self.message!r}, request_id={self.request_id!r})"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_status_error, (type(self), self.__dict__.copy()))
 
 
 def _rebuild_status_error(cls: type[APIStatusError], state: dict[str, Any]) -> APIStatusError:
+    """How versions before the one pickling every :class:`EthosError` alike rebuilt a status error."""
     error = cls.__new__(cls)
     error.__dict__.update(state)
     Exception.__init__(error, str(error))

@@ -36,8 +36,12 @@ How the stream keeps its promise
 * If the first event after a reconnect has a higher id than expected, the
   events in between fell out of the server's 1000-event buffer. They are lost:
   the stream logs a warning, counts ``stream.gaps`` and ``stream.missed_events``,
-  and goes on. Read the session's history with ``client.sessions.get`` to fill
-  the hole.
+  and goes on: a session's stream is read for hours or days, and one hole in
+  it does not make the rest wrong. Read the session's history with
+  ``client.sessions.get`` to fill the hole. A *turn* (``chat.ask``,
+  ``chat.stream``, ``chat.follow``) is different: its reply, tool calls and
+  usage would come back incomplete, so it raises :class:`~ethos_sdk.StreamError`
+  instead (see :class:`~ethos_sdk.TurnStream`).
 * Within one connection the server's order is taken as it comes. An id that
   does not go up (the same or a lower one) is never dropped: it is delivered,
   the cursor follows it, and it is logged and counted as a restart, because
@@ -79,6 +83,7 @@ import collections
 import functools
 import json
 import logging
+import os
 import re
 import socket
 import threading
@@ -569,6 +574,7 @@ class _ReconnectingStream(_Closing):
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._response: Optional[requests.Response] = None  # the connection being read, to shut it down
+        self._pid = os.getpid()  # a child process made by fork never shuts down this process's connection
         self._frames: Optional[Iterator[Dict[str, Any]]] = None  # the stream's one generator (_run)
 
     def _log_fields(self) -> Dict[str, Any]:
@@ -620,7 +626,7 @@ class _ReconnectingStream(_Closing):
         self._drop_unread()
         with self._lock:
             response = self._response
-        if response is not None:
+        if response is not None and self._pid == os.getpid():
             sock = _socket_of(response)
             if sock is not None:
                 try:
@@ -892,6 +898,7 @@ class EventStream(_ReconnectingStream):
         self._yield_meta = include_meta
         self._meta_count = 0
         self._restart_hook: Optional[Callable[[StreamRestart], None]] = None  # for TurnStream
+        self._gap_hook: Optional[Callable[[int, int], None]] = None  # for TurnStream: events lost for good
         self._silence_hook: Optional[Callable[[], None]] = None  # for TurnStream: idle_timeout is a read timeout
         self._pending: Deque[Dict[str, Any]] = collections.deque()
 
@@ -1384,6 +1391,8 @@ class EventStream(_ReconnectingStream):
             self.session_id, missing, have, seq,
             extra=self._log_fields(),
         )
+        if self._gap_hook is not None:
+            self._gap_hook(have, seq)  # may raise: the iteration ends with it
 
     def _malformed(self, seq: Optional[int], size: int) -> None:
         self.malformed_count += 1

@@ -73,6 +73,7 @@ def test_every_example_has_a_test() -> None:
         "beyond_rpc.py",
         "files_and_waiting.py",
         "rejoin_a_turn.py",
+        "many_turns.py",
     }
     assert scripts == tested
 
@@ -166,6 +167,22 @@ def test_rejoin_a_turn(tmp_path: Path) -> None:
     assert "left the turn (detached); it goes on in session " in out
     assert f"joined it again: done, reply: {reply}\n" in out  # the whole reply, first words included
     assert "read once more, same reply: True" in out
+
+
+def test_many_turns(tmp_path: Path) -> None:
+    out = run_example("many_turns.py", tmp_path)
+    assert [line.split("] ")[1] for line in out.splitlines() if line.startswith("  [")].count("ok") == 4
+    assert "  [5/5] " in out and "TurnError" in out
+    for number in (101, 102, 103, 104):
+        assert f"Summarise ticket {number} in one line: " in out
+    lines = out.splitlines()
+    asked = [line for line in lines if " -> " in line]
+    assert [line.split(" in one line")[0] for line in asked[:4]] == [f"Summarise ticket {n}" for n in (101, 102, 103, 104)]
+    assert asked[4].startswith("FAIL: this one") and "failed: LLM_ERROR" in asked[4]
+    assert "5 items, 1 failed, " in out
+    assert "from 2 worker processes, 4 answers in the order of the tickets:" in out
+    assert "  103: Hello from the fake LLM. You said: Invoices show the wrong currency" in out
+    assert "credential_source='argument'" in out and "sk-ethos-" not in out
 
 
 def test_notebook_is_nbformat_4_and_runs(tmp_path: Path) -> None:

@@ -405,7 +405,8 @@ def test_deny_pending_is_best_effort_and_quiet(client: EthosClient, server: Loca
 
 def test_deny_pending_never_raises(server: LocalEthosServer) -> None:
     with server.client(timeout=10) as c:
-        turn = c.chat.stream(drop("closed"), timeout=10)
+        # Detached: closing the client would otherwise stop the turn, and deny its request on the way.
+        turn = c.chat.stream(drop("closed"), timeout=10, detach=True)
         for event in turn:
             if event["type"] == "tool.approval_required":
                 break

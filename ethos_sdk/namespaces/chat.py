@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Mapping, Optional, Sequence, cast
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Optional, Sequence, Union, cast, overload
 
 from .._hitl import ApprovalPolicy, QuestionPolicy
 from .._turn import EventCallback, TurnOptions, TurnResult, TurnStream, ask, stream_turn
@@ -10,8 +10,11 @@ from .._types import NOT_GIVEN, NotGiven, Timeout
 from ._base import Namespace
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from .._client import EthosClient
     from .._files import FileInput
+    from .._many import ProgressCallback, TurnResults
     from ..types.chat import Attachment, Ok, SteerResult, TurnReceipt
 
 __all__ = ["Chat"]
@@ -334,6 +337,117 @@ class Chat(Namespace):
             on_approval=on_approval, on_question=on_question, detach=detach, extra_headers=extra_headers,
         )
         return ask(self._client, text, options)
+
+    @overload
+    def ask_many(
+        self,
+        items: Iterable[Union[str, Mapping[str, Any]]],
+        *,
+        max_concurrency: int = 8,
+        on_error: Literal["raise"] = "raise",
+        progress: Union[bool, ProgressCallback] = False,
+        executor: Optional[Executor] = None,
+        **options: Any,
+    ) -> TurnResults[TurnResult]: ...
+
+    @overload
+    def ask_many(
+        self,
+        items: Iterable[Union[str, Mapping[str, Any]]],
+        *,
+        max_concurrency: int = 8,
+        on_error: Literal["return"],
+        progress: Union[bool, ProgressCallback] = False,
+        executor: Optional[Executor] = None,
+        **options: Any,
+    ) -> TurnResults[Union[TurnResult, Exception]]: ...
+
+    def ask_many(
+        self,
+        items: Iterable[Union[str, Mapping[str, Any]]],
+        *,
+        max_concurrency: int = 8,
+        on_error: Literal["raise", "return"] = "raise",
+        progress: Union[bool, ProgressCallback] = False,
+        executor: Optional[Executor] = None,
+        **options: Any,
+    ) -> TurnResults[Any]:
+        """Run one turn per item, several at once, and return every result in the order of the items.
+
+        Each item is a message (a ``str``) or a dict of :meth:`ask` arguments
+        with ``"text"`` (``session_id``, ``personality_id``, ``files``,
+        ``timeout``...); ``options`` are :meth:`ask`'s keyword arguments for
+        every item (``on_approval``, ``timeout``, ``personality_id``...), and
+        an item's own keys win over them::
+
+            results = client.chat.ask_many(
+                [f"Summarise ticket {t['id']}: {t['body']}" for t in tickets],
+                personality_id="support", timeout=300, progress=True,
+            )
+            for ticket, reply in zip(tickets, results):
+                print(ticket["id"], reply.text)
+            print(results.usage.output_tokens, "tokens")
+
+        Args:
+            items: the messages, or dicts of ``chat.ask`` arguments.
+            max_concurrency: turns running at the same time (default 8). In
+                threads of this process it never exceeds half the client's
+                connection pool (``max_connections``, 100 by default; a turn
+                holds its event stream and makes calls beside it); a lower
+                figure is used, and logged, when asked for more.
+            on_error: ``"raise"`` (default): the first item that fails stops
+                the others (items not started never start, turns in flight
+                are stopped on the server) and its error is raised.
+                ``"return"``: the error takes the item's place in the results
+                and the run goes on; ``results.failed`` lists them.
+            progress: ``True`` draws a progress bar with tqdm when it is
+                installed (a widget in a notebook), else a one-line counter on
+                stderr; a function is called as ``f(done, total, result)`` in
+                this thread after each item.
+            executor: where the turns run. Default: threads of this process,
+                through this client. Any ``concurrent.futures.Executor`` --
+                a ``ProcessPoolExecutor`` (any start method), a Dask
+                ``distributed.Client(...).get_executor()`` -- runs them in its
+                workers instead; what travels there is the client's settings
+                **with its credential** (``to_config(include_credentials=True)``),
+                the item and the options, so the options must pickle (a
+                function at the top level of a module, not a lambda: checked
+                before anything is sent). Each worker process makes one client
+                and keeps it. A ``ThreadPoolExecutor`` runs them in its threads
+                through this client.
+
+        A turn that waits for a person with nothing set to answer (no
+        ``on_approval``/``on_question``) is stopped -- its request denied,
+        the turn aborted -- and its item is the :class:`~ethos_sdk.ApprovalRequired`
+        or :class:`~ethos_sdk.QuestionAsked` error, which pickles.
+
+        Leaving early stops everything: Ctrl-C (or any exception) while it
+        runs stops every turn it has in flight in this process on the server,
+        within about two seconds, and logs how many. Turns already running in
+        another process's workers run to their end there (a terminal's
+        Ctrl-C reaches a process pool's workers too). ``on_event`` is called
+        from the threads that run the turns.
+
+        Returns:
+            :class:`~ethos_sdk.TurnResults`: a sequence of
+            :class:`~ethos_sdk.TurnResult` (and errors, with
+            ``on_error="return"``), with ``usage`` (summed), ``failed`` and
+            ``to_pandas()``.
+
+        Raises:
+            ConfigurationError: a bad item (neither a str nor a dict with
+                ``"text"``, or an unknown key), option, ``on_error``,
+                ``max_concurrency``, ``progress`` or ``executor``, or options
+                that do not pickle with an executor; nothing is sent.
+            ClientClosedError: the client is closed, or was closed while the
+                run went on.
+        """
+        from .._many import ask_many
+
+        return ask_many(
+            self._client, items, max_concurrency=max_concurrency, on_error=on_error, progress=progress,
+            executor=executor, options=options,
+        )
 
     def follow(
         self,
