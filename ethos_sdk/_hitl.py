@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 from typing_extensions import Literal, TypeAlias
 
 from ._display import abbreviated, html_text, md_block, md_code, visible, visible_json
+from ._wire_checks import check_turn_event
 from .errors import BadRequestError, ConfigurationError, StreamError
 from .types.tools import ApprovalScope
 
@@ -659,7 +660,8 @@ class _TurnWaits:
         return request
 
     def _known_question(self, event: Mapping[str, Any], session_id: str) -> Question:
-        question = Question(self.client, _checked_question(event), session_id)
+        check_turn_event(event, session_id)
+        question = Question(self.client, event, session_id)
         known = self._question_ids.get(question.request_id)
         if known is not None:
             return known
@@ -889,34 +891,13 @@ def _bad_request(event: Mapping[str, Any], field: str, value: Any, want: str) ->
 def _checked_approval(event: Mapping[str, Any], session_id: str) -> Mapping[str, Any]:
     """``event`` when its request can be answered safely; :class:`~ethos_sdk.StreamError` naming the field if not.
 
-    The ids must be non-empty strings, the session the turn's own, the
-    arguments a JSON object and the reason a string (or absent).
+    Its fields are checked as every event the turn reads is
+    (:func:`~ethos_sdk._wire_checks.check_turn_event`: ids non-empty strings,
+    the arguments a JSON object, the reason a string or absent); the request
+    must also be of the turn's own session.
     """
-    request = event.get("request")
-    if not isinstance(request, Mapping):
-        raise _bad_request(event, "request", request, "an object")
-    for key in ("approvalId", "toolCallId", "toolName", "sessionId"):
-        value = request.get(key)
-        if not isinstance(value, str) or not value:
-            raise _bad_request(event, f"request.{key}", value, "a non-empty string")
+    check_turn_event(event, session_id)
+    request = event["request"]
     if session_id and request["sessionId"] != session_id:
         raise _bad_request(event, "request.sessionId", request["sessionId"], f"this turn's session {visible(repr(session_id))}")
-    if not isinstance(request.get("args"), Mapping):
-        raise _bad_request(event, "request.args", request.get("args"), "a JSON object")
-    reason = request.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise _bad_request(event, "request.reason", reason, "a string")
-    return event
-
-
-def _checked_question(event: Mapping[str, Any]) -> Mapping[str, Any]:
-    """``event`` when its question can be answered; :class:`~ethos_sdk.StreamError` naming the field if not."""
-    request_id = event.get("requestId")
-    if not isinstance(request_id, str) or not request_id:
-        raise _bad_request(event, "requestId", request_id, "a non-empty string")
-    if not isinstance(event.get("question"), str):
-        raise _bad_request(event, "question", event.get("question"), "a string")
-    options = event.get("options")
-    if options is not None and not isinstance(options, list):
-        raise _bad_request(event, "options", options, "a list")
     return event

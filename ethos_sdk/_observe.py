@@ -283,9 +283,7 @@ class TurnClock:
                 call.elapsed = _delta(now - started)
             self._note_wait(call_id, tools)
         elif kind == "tool.approval_required":
-            request = event.get("request")
-            if not isinstance(request, Mapping):
-                return  # malformed: the turn's waits refuse it with a typed error, there is no wait to time
+            request = event["request"]  # checked where it arrived (ethos_sdk._wire_checks)
             call_id = str(request.get("toolCallId"))
             approval_id = str(request.get("approvalId"))
             if approval_id not in self._approval_calls:  # a replay after a reconnect is not a new wait

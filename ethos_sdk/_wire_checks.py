@@ -35,11 +35,12 @@ BOOLEAN: Kind = ("boolean", lambda value: type(value) is bool)
 LIST: Kind = ("array", lambda value: isinstance(value, list))
 ANY: Kind = ("any value", lambda value: True)
 _OBJECT: Kind = ("object", lambda value: isinstance(value, dict))
+_NAME: Kind = ("non-empty string", lambda value: isinstance(value, str) and value != "")
 
 _REQUIRED, _OPTIONAL = True, False
 
-# What the turn machinery reads of each event type (ethos_sdk._turn): field, kind, required.
-# Requests for a person (tool.approval_required, clarify.request) are checked by ethos_sdk._hitl.
+# What the turn machinery reads of each event type (ethos_sdk._turn, ethos_sdk._hitl): field, kind,
+# required. A field inside another is named by its path ("request.args"), after the object holding it.
 _TURN_EVENTS: Dict[str, Tuple[Tuple[str, Kind, bool], ...]] = {
     "text_delta": (("text", STRING, _REQUIRED),),
     "thinking_delta": (("thinking", STRING, _REQUIRED),),
@@ -59,14 +60,38 @@ _TURN_EVENTS: Dict[str, Tuple[Tuple[str, Kind, bool], ...]] = {
     # Without "text" the reply is the text_delta events joined; with it, it must be the reply.
     "done": (("text", STRING, _OPTIONAL),),
     "error": (("error", STRING, _REQUIRED), ("code", STRING, _OPTIONAL)),
+    # A request for a person is answered by id, and what it asks is shown to them: all of it must be there.
+    "tool.approval_required": (
+        ("request", _OBJECT, _REQUIRED),
+        ("request.approvalId", _NAME, _REQUIRED),
+        ("request.toolCallId", _NAME, _REQUIRED),
+        ("request.toolName", _NAME, _REQUIRED),
+        ("request.sessionId", _NAME, _REQUIRED),
+        ("request.args", _OBJECT, _REQUIRED),
+        ("request.reason", STRING, _OPTIONAL),
+    ),
+    "clarify.request": (
+        ("requestId", _NAME, _REQUIRED),
+        ("question", STRING, _REQUIRED),
+        ("options", LIST, _OPTIONAL),
+    ),
 }
+
+_REQUESTS = frozenset({"tool.approval_required", "clarify.request"})
 
 
 def _problem(container: Mapping[str, Any], name: str, kind: Kind, required: bool) -> str | None:
-    """What is wrong with ``container[name]``, or None when it is fine."""
-    if name not in container:
+    """What is wrong with ``container[name]``, or None when it is fine.
+
+    A dotted ``name`` is a path whose objects were checked before it (they
+    come first in the table).
+    """
+    parent, _, leaf = name.rpartition(".")
+    for step in parent.split(".") if parent else ():
+        container = container[step]
+    if leaf not in container:
         return f"has no {name!r}" if required else None
-    value = container[name]
+    value = container[leaf]
     if kind[1](value):
         return None
     return f"has {name!r} of type {json_type(value)}, not {kind[0]}"
@@ -84,10 +109,13 @@ def check_turn_event(event: Mapping[str, Any], session_id: str) -> None:
     for name, kind, required in fields:
         problem = _problem(event, name, kind, required)
         if problem is not None:
+            what = (
+                "the SDK answers no such request (it would not know what it consents to) and stops following "
+                "the turn" if event["type"] in _REQUESTS else "so the turn cannot be read from it"
+            )
             raise StreamError(
-                f"the event stream of session {session_id or '(new)'}: a {event['type']!r} event {problem}, so "
-                "the turn cannot be read from it; the server (or something between it and this client) sent an "
-                "event this SDK does not understand"
+                f"the event stream of session {session_id or '(new)'}: a {event['type']!r} event {problem}; {what}. "
+                "The server (or something between it and this client) sent an event this SDK does not understand"
             )
 
 
