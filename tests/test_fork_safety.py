@@ -43,6 +43,11 @@ from .conftest import FAKE_KEY, ROOT, report
 from .sse_server import CLOSE, HOLD, Script, SSEServer, delta, meta
 from .test_stream_turn import Chat, done, run_start
 
+# Forking a process that runs threads (the test's loopback servers, the client's pool) is what these tests
+# are about: it is what multiprocessing's default start method does to a user's script on Linux. Python
+# 3.12 and newer say so with a DeprecationWarning, which here is the scenario, not a fault of the code.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
+
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork exists on POSIX only")
 
 
