@@ -316,6 +316,24 @@ class EthosClient:
 
         return ClientConfig._of(self, include_credentials)
 
+    def _ending_by(self, moment: float | None) -> EthosClient:
+        """A client like this one whose calls are all over by ``moment`` (a ``time.monotonic()`` value).
+
+        The chat helpers send a turn's message through it, and the waits
+        (``goals.wait``...) make their reads through it, so that every
+        attempt, the waits between retries and the reading of each answer end
+        within the operation's ``timeout``: a retry whose wait would pass it
+        is not made. The client's own ``deadline``, when shorter, still
+        applies. ``None`` (no limit), or a closed client (whose calls raise by
+        themselves), gives this client.
+        """
+        if moment is None or self._transport.closed or self._transport.pool.closed:
+            return self
+        derived = self.with_options()
+        transport = derived._transport
+        transport.ends_by = moment if transport.ends_by is None else min(transport.ends_by, moment)
+        return derived
+
     def with_options(
         self,
         *,

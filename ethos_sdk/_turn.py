@@ -263,7 +263,7 @@ class TurnStream(_Closing):
             send.setdefault("timeout", self._each_wait)
         elif self._deadline is not None:
             send.setdefault("timeout", left())
-            client = client.chat._ending_by(self._deadline)  # chat.send below, retries included, ends in time
+            client = client._ending_by(self._deadline)  # chat.send below, retries included, ends in time
         try:
             if session_id is None:
                 self._watch.sending(self)
@@ -863,7 +863,7 @@ class TurnStream(_Closing):
             self._deny_pending(f"the client stopped the turn ({why})", ABORT_WITHIN / 2)
         try:
             left = max(0.25, ABORT_WITHIN - (time.monotonic() - started))
-            client = self._client.chat._ending_by(time.monotonic() + left)
+            client = self._client._ending_by(time.monotonic() + left)
             client.chat.abort(self.session_id, timeout=left)
         except Exception as exc:  # never hide why the caller left
             log.warning(

@@ -198,7 +198,7 @@ def wait_until_final(
     if on_progress is not None and not callable(on_progress):
         raise ConfigurationError(f"on_progress must be a function taking the object, got {on_progress!r}")
     deadline = None if limit is None else time.monotonic() + limit
-    reader = client.with_options(max_retries=0).chat._ending_by(deadline)  # every read ends by the deadline
+    reader = client.with_options(max_retries=0)._ending_by(deadline)  # every read ends by the deadline
     last: Any = _NOTHING
     status: Optional[str] = None
     pause = min_interval

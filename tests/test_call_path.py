@@ -493,7 +493,7 @@ def test_a_send_bounded_by_a_turn_says_which_limit_passed() -> None:
 
     with RawServer(silent) as server:
         client = EthosClient(server.url, api_key=FAKE_KEY, max_retries=0)
-        bounded = client.chat._ending_by(time.monotonic() + 0.3)
+        bounded = client._ending_by(time.monotonic() + 0.3)
         with pytest.raises(APITimeoutError, match="time left of the operation"):
             bounded.chat.send("hi")
         with pytest.raises(APITimeoutError, match="deadline=0.3"):  # not "raise timeout=": it was not the limit

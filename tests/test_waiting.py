@@ -38,7 +38,7 @@ from ethos_sdk.namespaces.tasks import Tasks
 from ethos_sdk.testing import LocalEthosServer
 
 from .adversarial_servers import RawServer, Request, reset, response_bytes
-from .conftest import FAKE_KEY, report
+from .conftest import FAKE_KEY, ROOT, report
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +262,30 @@ def test_batch_wait_returns_the_finished_run_with_its_counts(cookie: EthosClient
     assert done == sorted(done)
     output = cookie.batch.output(run["id"])["content"].splitlines()
     assert len(output) == 5 and "question 0" in output[0]
+
+
+_WAIT_IN_A_FRESH_PROCESS = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from ethos_sdk import EthosClient
+client = EthosClient(sys.argv[2], cookie=sys.argv[3])
+run = client.batch.start('{"id": "a", "prompt": "hi"}')["run"]
+before = set(sys.modules)
+assert client.batch.wait(run["id"], timeout=10)["run"]["status"] == "completed"
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_a_wait_loads_neither_the_event_stream_nor_the_turn_machinery(server: LocalEthosServer) -> None:
+    """A script that waits for a batch run pays for the wait, not for sseclient and the chat helpers."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WAIT_IN_A_FRESH_PROCESS, str(ROOT), server.base_url, server.web_token],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    added = set(json.loads(done.stdout))
+    assert "ethos_sdk._waiting" in added
+    assert added & {"sseclient", "ethos_sdk.stream", "ethos_sdk._turn", "ethos_sdk.namespaces.chat"} == set()
 
 
 def test_batch_wait_returns_a_failed_run(cookie: EthosClient) -> None:

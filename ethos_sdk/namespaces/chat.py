@@ -12,7 +12,6 @@ from ._base import Namespace
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-    from .._client import EthosClient
     from .._files import FileInput
     from .._many import ProgressCallback, TurnResults
     from ..types.chat import Attachment, Ok, SteerResult, TurnReceipt
@@ -152,24 +151,6 @@ class Chat(Namespace):
         )
 
     # -- following a turn (not procedures: chat.send plus the session's event stream) --
-
-    def _ending_by(self, moment: Optional[float]) -> EthosClient:
-        """A client like this one whose calls are all over by ``moment`` (a ``time.monotonic()`` value).
-
-        :meth:`ask` and :meth:`stream` send the message through it, so that
-        every attempt of ``chat.send``, the waits between them and the reading
-        of its answer end within the turn's ``timeout``: a retry whose wait
-        would pass it is not made. The client's own ``deadline``, when
-        shorter, still applies. ``None`` (no timeout), or a closed client
-        (whose ``send`` raises by itself), gives this namespace's client.
-        """
-        client = self._client
-        if moment is None or client._transport.closed or client._transport.pool.closed:
-            return client
-        derived = client.with_options()
-        transport = derived._transport
-        transport.ends_by = moment if transport.ends_by is None else min(transport.ends_by, moment)
-        return derived
 
     def stream(
         self,
