@@ -218,7 +218,9 @@ class TurnStream(_Closing):
     live turn, which is neither stopped nor closed. A TurnStream dropped
     before its turn ended, outside a ``with`` block and without
     :meth:`close`, is stopped the same way when Python frees it, with a
-    :class:`ResourceWarning`.
+    :class:`ResourceWarning` -- except a turn a pause handed out, whose
+    request is still pending: it is left waiting for its answer
+    (``client.chat.follow(session_id).pending`` answers it).
 
     One thread reads a turn at a time: another thread iterating it or
     calling :meth:`result` meanwhile gets
@@ -373,6 +375,7 @@ class TurnStream(_Closing):
         self._stream = None
         self._events = iter(())
         self._finished = False
+        self._handed_out: Optional[PauseRequest] = None  # the request of the last pause raised, until reading goes on
         self._closed_by_caller = False  # close() or the with block, before the end
         self._lost: Optional[str] = None  # why the turn was lost to a server restart
         self._detached = bool(options.detach)  # leaving does not stop the turn on the server
@@ -507,6 +510,7 @@ class TurnStream(_Closing):
             self._reading.release()
 
     def _next_event(self) -> StreamEvent:
+        self._handed_out = None  # read again: the caller took the turn back
         try:
             try:
                 event = next(self._events)
@@ -536,6 +540,7 @@ class TurnStream(_Closing):
                 raise self._timeout_error() from exc
             raise
         if paused is not None:
+            self._handed_out = self._waits.pending
             raise paused  # the generator is untouched: the caller may go on following the turn
         return event
 
@@ -817,7 +822,12 @@ class TurnStream(_Closing):
         It is what leaving a ``with`` block does -- deny the pending approval,
         ``chat.abort`` unless detached, close the stream -- plus a
         :class:`ResourceWarning`, because the turn was not stopped where the
-        script meant it to be.
+        script meant it to be. One exception: a turn handed to the caller by
+        a pause (:class:`~ethos_sdk.TurnPaused`, its request still pending)
+        is left as the pause left it, waiting for a person, and only its
+        connection is freed: the pause's message tells how to answer it
+        without the exception (``client.chat.follow(session_id).pending``),
+        which must still work once the exception is gone.
         """
         if not self._armed or self._finished or self._closed_by_caller or self._lost is not None or self._timed_out:
             return
@@ -825,9 +835,17 @@ class TurnStream(_Closing):
             return
         if sys.is_finalizing():  # the interpreter is going away: no more requests
             return
-        what = "its stream was closed; the turn goes on (detached)" if self._detached else (
-            "the SDK stopped the turn (denied its pending approval, if any, and called chat.abort)"
-        )
+        waiting = self._handed_out if self._handed_out is not None and self._waits.pending is self._handed_out else None
+        if waiting is not None:
+            what = (
+                f"the turn was left waiting for {waiting.describe()}, as the pause left it, and its connection "
+                f"closed; client.chat.follow({self.session_id!r}).pending answers it (the server denies an "
+                "approval nobody follows after five minutes)"
+            )
+        elif self._detached:
+            what = "its stream was closed; the turn goes on (detached)"
+        else:
+            what = "the SDK stopped the turn (denied its pending approval, if any, and called chat.abort)"
         try:
             warnings.warn(
                 f"the TurnStream of turn {self._name('(unsent)')} on session {self.session_id} was dropped before "
@@ -836,7 +854,10 @@ class TurnStream(_Closing):
                 ResourceWarning,
                 source=self,
             )
-            self._stop("the TurnStream was dropped before the turn ended")
+            if waiting is not None:
+                self.detach()
+            else:
+                self._stop("the TurnStream was dropped before the turn ended")
         except Exception:  # noqa: BLE001 - a finalizer must not raise; _stop already logs what failed
             log.debug("stopping a dropped TurnStream failed", exc_info=True)
 

@@ -24,7 +24,7 @@ from typing import Iterator, List, Optional
 
 import pytest
 
-from ethos_sdk import ConcurrentReadError, EthosClient, EthosError, TurnStream
+from ethos_sdk import ApprovalRequest, ApprovalRequired, ConcurrentReadError, EthosClient, EthosError, TurnStream
 from ethos_sdk.testing import LocalEthosServer
 from ethos_sdk.types.events import StreamEvent
 
@@ -139,6 +139,29 @@ def test_a_dropped_turn_waiting_for_approval_has_it_denied(
     with pytest.warns(ResourceWarning, match="denied its pending approval"):
         del turn
     assert (_count(server, "tools.deny"), _count(server, "chat.abort")) == (denials + 1, aborts + 1)
+
+
+def test_a_turn_handed_out_by_a_pause_and_dropped_is_left_waiting_for_its_answer(
+    server: LocalEthosServer, client: EthosClient, session_id: str
+) -> None:
+    """The pause's message says how to answer without the exception: dropping the exception must not undo that."""
+    aborts, denials = _count(server, "chat.abort"), _count(server, "tools.deny")
+
+    def ask_and_let_the_pause_go() -> None:
+        try:
+            client.chat.ask(drop("handed-out"), session_id=session_id, timeout=20)
+        except ApprovalRequired as pause:
+            assert pause.turn is not None and pause.turn.pending is pause.request
+        # leaving the except block drops the exception, and with it the only reference to its turn
+
+    with pytest.warns(ResourceWarning, match="left waiting for terminal .*chat.follow"):
+        ask_and_let_the_pause_go()
+        gc.collect()  # the exception's traceback holds it in a cycle: this is when it is freed
+    assert (_count(server, "tools.deny"), _count(server, "chat.abort")) == (denials, aborts)  # nothing undone
+    with client.chat.follow(session_id, timeout=20) as turn:  # the line the pause's message gives
+        assert isinstance(turn.pending, ApprovalRequest)
+        turn.pending.approve()
+        assert turn.result().text == "Tool said: drop table handed-out"
 
 
 def test_a_dropped_detached_turn_only_frees_its_stream(
